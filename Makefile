@@ -1,0 +1,42 @@
+# Vietnamese government news -> SQLite. `make help` lists the targets.
+PY    ?= python3
+VENV  := .venv
+BIN   := $(VENV)/bin
+RAW   ?= data/raw
+DB    ?= data/out/extract.db
+OUT   ?= data/out/gold
+N     ?= 2000
+STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
+
+.PHONY: help setup extract export audit audit-diff test bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP) ## create .venv with the pinned dependencies
+
+extract: $(STAMP) ## run the pipeline over RAW (default data/raw) into DB (default data/out/extract.db)
+	$(BIN)/python -m pipeline extract $(RAW) --db $(DB)
+
+export: $(STAMP) ## write one gold-format JSON per article of DB into OUT
+	$(BIN)/python -m pipeline export --db $(DB) --out $(OUT)
+
+audit: $(STAMP) ## score on ../shared/corpus; exits 1 under the bars of tests/audit_thresholds.yaml
+	$(BIN)/python -m pipeline audit
+
+audit-diff: $(STAMP) ## the audit with every missed and spurious item and its rule
+	$(BIN)/python -m pipeline audit --diff
+
+test: $(STAMP) ## run the test suite (rule examples, stages, CLI, audit gate)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) ## time extract on a synthetic dump of N (2000) articles made from data/raw
+	$(BIN)/python -m pipeline bench -n $(N) --raw $(RAW)
+
+clean: ## remove outputs (not the venv)
+	rm -rf data/out/*.db data/out/*.db-* $(OUT)

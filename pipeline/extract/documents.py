@@ -1,0 +1,223 @@
+"""Numbered Party and State documents (rules/documents.yaml) -> DocumentRef mentions."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from schemas import DocumentRef
+
+from pipeline import rules as rules_mod
+from pipeline.extract import Candidate, Context, select
+from pipeline.extract.dates import date_at
+
+RULE_FILE = "documents.yaml"
+_SPACES = re.compile(r"\s+")
+
+
+class DocumentRules:
+    def __init__(self):
+        spec = rules_mod.load_file(RULE_FILE)
+        lx = spec.lexicons
+        self.types = lx["types"]
+        type_codes = [c for t in self.types for c in t["codes"]]
+        heads = lx["org_heads"]
+        macros = {
+            "TYPE_CODE": type_codes,
+            "TYPE_WORD": "(?i:" + rules_mod.alternation([t["name"] for t in self.types]) + ")",
+            "TYPE_ABBR": list(lx["type_abbreviations"]),
+            "ORG_HEAD_MULTI": [h for h in heads if " " in h],
+            "ORG_HEAD_SINGLE": [h for h in heads if " " not in h],
+        }
+        self.rs = rules_mod.load(RULE_FILE, extra_macros=macros)
+        self.code_to_type = {}
+        for t in self.types:
+            for code in t["codes"]:
+                self.code_to_type[code.lower()] = t["name"]
+        self.type_names = {t["name"].lower(): t["name"] for t in self.types}
+        self.type_abbr = lx["type_abbreviations"]
+        self.canon_codes = {c.lower(): c for c in lx["codes"] + type_codes}
+        self.state_default_type = lx["state_default_type"]
+        self.law_default_type = lx["law_default_type"]
+        self.authority_words = [w.lower() for w in lx["authority_words"]]
+        rs = self.rs
+        # the type words right before a ref: "Chương trình hành động số ", "Số: "
+        self.type_before = rs.compile(r"(?P<type>{TYPE_WORD}|{TYPE_ABBR})(?:\s+(?:liên tịch|hợp nhất))?\s*(?:[Ss]ố)?\s*:?\s*$", where="type_before")
+        # "UBND tỉnh ban hành Kế hoạch số ...": the issuer named as the subject
+        self.org_before = rs.compile(
+            r"(?:(?P<org>{ORG})\s+(?:đã\s+|vừa\s+|cũng\s+)?(?:ban hành|ký ban hành|ký)\s+"
+            r"|(?:của|do)\s+(?P<org2>{ORG})\s*(?::|\s(?:tại|theo))\s*)$", where="org_before")
+        # "..., ngày 22/12/2024 của Bộ Chính trị", "được Bộ Chính trị ban hành ngày ..."
+        self.org_after = rs.compile(r"[\s,]*(?:của|do)\s+(?P<org>{ORG})", where="org_after")
+        self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?P<org>{ORG})\s+)?(?:đã\s+)?(?:(?:ký\s+)?ban hành|ký)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
+        hp = rs.rules["document.header_ref"].params
+        self.header_date = rs.compile(hp["date_line"], where="header_ref.date_line")
+        self.header_end = rs.compile(hp["header_end"], where="header_ref.header_end")
+        self.header_basis = rs.compile(hp["basis"], where="header_ref.basis")
+        self.max_plain_year = rs.param("document.bare_ref", "max_plain_year")
+
+    def canon(self, code: str) -> str:
+        return self.canon_codes.get(code.lower(), code)
+
+    def type_of_code(self, code: Optional[str], style: str) -> Optional[str]:
+        if not code:
+            return None
+        low = code.lower()
+        if low == "tt" and style == "party":
+            return "Thông tri"
+        if low in self.code_to_type:
+            return self.code_to_type[low]
+        for known in sorted(self.code_to_type, key=len, reverse=True):
+            if low.startswith(known):
+                return self.code_to_type[known]
+        return None
+
+
+@lru_cache(maxsize=1)
+def document_rules() -> DocumentRules:
+    return DocumentRules()
+
+
+def _clean(s: str) -> str:
+    return _SPACES.sub(" ", s).strip(" ,;:")
+
+
+def casing(line: str) -> str:
+    """An all-caps header line in the case running text uses: 'Ủy ban nhân dân tỉnh Bắc Ninh'."""
+    words = _clean(line.replace("|", " ")).lower().split()
+    out, place = [], False
+    for i, w in enumerate(words):
+        if i == 0 or place:
+            w = w[:1].upper() + w[1:]
+        if w.lower() in ("tỉnh", "thành", "huyện", "xã", "quận", "phường") and i + 1 < len(words):
+            place = w.lower() != "thành" or words[i + 1] == "phố"
+            if w.lower() == "thành":
+                place = False
+        elif w.lower() == "phố" and i > 0 and words[i - 1] == "thành":
+            place = True
+        out.append(w)
+    return " ".join(out)
+
+
+def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
+    number = g["number"]
+    if rule == "document.party_ref":
+        code = dr.canon(g["code"])
+        issuer = dr.canon(g["issuer"])
+        return {"ref": f"{number}-{code}/{issuer}", "number": number, "code": code, "issuer_code": issuer,
+                "style": "party", "code_type": dr.type_of_code(code, "party")}
+    if rule in ("document.state_ref", "document.law_ref"):
+        parts = [dr.canon(p.strip()) for p in g["symbol"].split("-")]
+        year = g.get("year")
+        code = parts[0] if dr.type_of_code(parts[0], "state") and len(parts) > 1 else None
+        symbol = "-".join(parts)
+        ref = f"{number}/{year}/{symbol}" if year else f"{number}/{symbol}"
+        if rule == "document.law_ref":
+            return {"ref": ref, "number": number, "code": None, "issuer_code": symbol, "year": int(year),
+                    "style": "law", "code_type": dr.law_default_type}
+        code_type = dr.type_of_code(code, "state") if code else dr.state_default_type
+        issuer_code = "-".join(parts[1:]) if code else symbol
+        return {"ref": ref, "number": number, "code": code, "issuer_code": issuer_code,
+                "year": int(year) if year else None, "style": "state", "code_type": code_type}
+    if rule == "document.bare_ref":
+        if len(number) == 4 and not g.get("so") and int(number) >= dr.max_plain_year:
+            return None  # "Kế hoạch 2025": a year, not a number
+        word = g["type"]
+        typ = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
+        return {"ref": number, "number": number, "code": None, "issuer_code": None, "style": "bare",
+                "text_type": typ}
+    return None
+
+
+def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
+    """Type from the words in front; issue date and issuer where the text attaches them."""
+    out: dict = {}
+    window = text[max(0, start - 90):start]
+    tb = dr.type_before.search(window)
+    type_start = start
+    if tb:
+        word = tb.group("type")
+        out["text_type"] = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
+        type_start = start - len(window) + tb.start()
+    ob = dr.org_before.search(text[max(0, type_start - 120):type_start])
+    if ob:
+        out["issuer"] = _clean(ob.group("org") or ob.group("org2"))
+    line_end = text.find("\n", end)
+    limit = min(len(text), end + 160, line_end if line_end >= 0 else len(text))
+    pos = end
+    oa = dr.org_after.match(text, pos, limit)
+    if oa:
+        out.setdefault("issuer", _clean(oa.group("org")))
+        pos = oa.end()
+    da = dr.date_after.match(text, pos, limit)
+    if da:
+        found = date_at(text, da.end())
+        if found:
+            out["issued"] = found[0]
+            if da.group("org"):
+                out.setdefault("issuer", _clean(da.group("org")))
+            oa = dr.org_after.match(text, found[1], limit)
+            if oa:
+                out.setdefault("issuer", _clean(oa.group("org")))
+    return out
+
+
+def _header(dr: DocumentRules, text: str, start: int, end: int) -> dict:
+    """The document's own ref in a legal header: date line under it, authority above the basis."""
+    out: dict = {}
+    dm = dr.header_date.search(text, end, min(len(text), end + 300))
+    if dm:
+        out["issued"] = f"{int(dm['y']):04d}-{int(dm['m']):02d}-{int(dm['d']):02d}"
+    basis = dr.header_basis.search(text, end)
+    if basis:
+        lines = [l.strip(" |") for l in text[end:basis.start()].splitlines() if l.strip(" |")]
+        if lines:
+            last = lines[-1]
+            if last.isupper() and any(last.lower().startswith(w) for w in dr.authority_words):
+                out["issuer"] = casing(last)
+    if "issuer" not in out:
+        he = dr.header_end.search(text, 0, start)
+        top = text[: he.start()] if he else ""
+        lines = [l.strip(" |-") for l in top.splitlines() if l.strip(" |-")]
+        if lines and all(l.isupper() for l in lines):
+            out["issuer"] = casing(" ".join(lines))
+    following = text[(dm.end() if dm else end):(basis.start() if basis else end + 200)]
+    for line in following.splitlines():
+        line = line.strip(" |")
+        if line and line.isupper():
+            typ = dr.type_names.get(line.lower())
+            if typ:
+                out["text_type"] = typ
+            break
+    return out
+
+
+def extract(ctx: Context) -> list[DocumentRef]:
+    dr = document_rules()
+    text = ctx.text
+    cands = []
+    for prio, rule in enumerate(("document.bare_ref", "document.state_ref", "document.party_ref", "document.law_ref")):
+        for m in dr.rs.compiled[rule].finditer(text):
+            s = m.start("number") if rule == "document.bare_ref" else m.start()
+            cands.append(Candidate(s, m.end(), rule, m.groupdict(), priority=prio))
+    headers = {m.end() for m in dr.rs.compiled["document.header_ref"].finditer(text)}
+    found: list[DocumentRef] = []
+    for c in select(cands):
+        info = _ref_from(dr, c.rule, c.groups)
+        if not info:
+            continue
+        is_header = c.start in headers
+        attrs = _header(dr, text, c.start, c.end) if is_header else _attributes(dr, text, c.start, c.end)
+        text_type = attrs.get("text_type") or info.get("text_type")
+        code_type = info.get("code_type")
+        typ = text_type or code_type
+        found.append(DocumentRef(
+            article=ctx.article.id, start=c.start, end=c.end, raw=text[c.start:c.end],
+            rule="document.header_ref" if is_header else c.rule,
+            ref=info["ref"], number=info["number"], code=info.get("code"), issuer_code=info.get("issuer_code"),
+            year=info.get("year"), style=info["style"], type=typ,
+            type_source="text" if text_type else ("code" if code_type else None),
+            issued=attrs.get("issued"), issuer=attrs.get("issuer"),
+        ))
+        ctx.claim(c.start, c.end)
+    return found

@@ -1,0 +1,28 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+def make_article(text: str, published: str | None = None, art_id: str = "t"):
+    from pipeline.ingest import sha256
+    from pipeline.normalise import normalise
+    from schemas import Article
+
+    norm, _ = normalise(text)
+    return Article(id=art_id, source="test", text=norm, published=published,
+                   published_source="metadata" if published else None, sha256=sha256(norm))
+
+
+@pytest.fixture
+def article():
+    return make_article
+
+
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repo")

@@ -1,0 +1,68 @@
+import sqlite_utils
+
+from conftest import make_article
+from pipeline import store
+from pipeline.process import process
+from pipeline.runner import extract
+
+TEXT_A = ("Triển khai Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị, UBND tỉnh ban hành "
+          "Kế hoạch số 29/UBND-KH ngày 21/2/2025 với 82 điểm cầu.")
+
+
+def _counts(db):
+    return {t: db[t].count for t in ("articles", "documents", "document_mentions", "dates", "counts", "errors")}
+
+
+def test_rerun_adds_no_row(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    (raw / "broken.jsonl").write_text('{"id": 1, "text": "Chiều 20/1, 15 đại biểu"}\n{bad\n', encoding="utf-8")
+    db_path = tmp_path / "x.db"
+    first = extract([raw], db_path, report=lambda m: None)
+    db = sqlite_utils.Database(db_path)
+    before = _counts(db)
+    assert before["articles"] == 2 and before["errors"] == 1 and before["documents"] == 2
+    second = extract([raw], db_path, report=lambda m: None)
+    assert (first["new"], second["unchanged"]) == (2, 2)
+    assert _counts(db) == before
+    assert db["runs"].count == 2
+
+
+def test_changed_article_replaces_its_rows(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    db_path = tmp_path / "x.db"
+    extract([raw], db_path, report=lambda m: None)
+    (raw / "a.txt").write_text("Sáng 4-4-2022, có 15 đại biểu dự.", encoding="utf-8")
+    stats = extract([raw], db_path, report=lambda m: None)
+    assert stats["changed"] == 1
+    db = sqlite_utils.Database(db_path)
+    assert [r["value"] for r in db["dates"].rows] == ["2022-04-04"]
+    assert [(r["value"], r["unit"]) for r in db["counts"].rows] == [(15.0, "đại biểu")]
+    assert db["document_mentions"].count == 0
+
+
+def test_mentions_keep_provenance_and_fts_works(tmp_path):
+    db = store.connect(":memory:")
+    ex = process(make_article(TEXT_A, art_id="a1"))
+    with db.conn:
+        store.save(db, ex, "h")
+    row = next(db.query("SELECT * FROM document_mentions WHERE document_id = '29/UBND-KH'"))
+    text = ex.article.text
+    assert text[row["start"]:row["end"]] == row["raw"] == "29/UBND-KH"
+    assert row["rule"] == "document.state_ref"
+    doc = next(db.query("SELECT * FROM documents WHERE id = '57-NQ/TW'"))
+    assert (doc["type"], doc["issued"], doc["issuer"]) == ("Nghị quyết", "2024-12-22", "Bộ Chính trị")
+    hits = list(db.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH 'điểm'"))
+    assert hits
+
+
+def test_export_round_trips_through_the_database(tmp_path):
+    from pipeline.export import to_gold
+    db = store.connect(":memory:")
+    ex = process(make_article(TEXT_A, art_id="a1"))
+    with db.conn:
+        store.save(db, ex, "h")
+    assert to_gold(store.load_extraction(db, "a1")) == to_gold(ex)
