@@ -25,10 +25,10 @@ class CountRules:
             "DIGITS": rules_mod.load_file("numbers.yaml").define["DIGITS"],
         }
         self.rs = rules_mod.load(RULE_FILE, extra_macros=macros)
-        self.approx = set(lx["approx_words"])
         self.classifiers = {c.lower() for c in lx["classifiers"]}
         self.tail_stop = set(lx["tail_stop"])
         self.not_units = {u.lower() for u in lx["not_units"]}
+        self.hedge_before = self.rs.compile(r"(?<!\w)(?P<hedge>{HEDGE}) +$", ["IGNORECASE"], where="hedge_before")
         self.unit_after = self.rs.compile(r" +(?:{UNIT})(?!\w)", where="unit_after")
         self.tail = self.rs.compile(r"(?:\s+(?P<w>{LOWWORD})){1,2}", where="tail")
         self.word = self.rs.compile(r" +(?P<w>{LOWWORD})", where="word")
@@ -70,7 +70,12 @@ def extract(ctx: Context) -> list[Count]:
             unit = m.groupdict().get("unit")
             if unit and unit[:1].isupper() and cr.name_before.search(text, max(0, m.start() - 40), m.start()):
                 continue  # "HT 318 Thành phố": a number between names belongs to a name
-            cands.append(Candidate(m.start(), m.end(), rule, {**m.groupdict(), "_unit_end": m.end("unit") if "unit" in m.groupdict() and m.group("unit") else None}, priority=prio))
+            groups = {**m.groupdict(), "_unit_end": m.end("unit") if m.groupdict().get("unit") else None}
+            start = m.start()
+            hedge = cr.hedge_before.search(text, max(0, start - 16), start)
+            if hedge and rule != "count.fraction":
+                groups["hedge"], start = hedge.group("hedge"), hedge.start()
+            cands.append(Candidate(start, m.end(), rule, groups, priority=prio))
     found: list[Count] = []
     for c in select(cands):
         g = c.groups
