@@ -4,12 +4,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 import yaml
 
+from pipeline.canon import expand
 from pipeline.export import to_gold
 from pipeline.ingest import ingest
 from pipeline.normalise import normalise
@@ -27,19 +27,6 @@ FIELDS = ("officials", "positions", "documents", "dates", "deadlines", "counts")
 
 # ---------------------------------------------------------------- canonicalisation
 
-@lru_cache(maxsize=1)
-def _abbreviations() -> tuple[re.Pattern, dict[str, str]]:
-    path = DEFAULT_ABBREVIATIONS if DEFAULT_ABBREVIATIONS.exists() else FALLBACK_ABBREVIATIONS
-    table: dict[str, str] = {}
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-        parts = line.split("\t")
-        if i == 0 or len(parts) < 2 or not parts[0].strip():
-            continue
-        table[normalise(parts[0].strip())[0]] = normalise(parts[1].strip())[0]
-    alt = "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-    return re.compile(rf"(?<![\w&])(?:{alt})(?![\w&])"), table
-
-
 _PUNCT = re.compile(r"[^\w\s%]")
 
 
@@ -47,9 +34,8 @@ def canon(value: Optional[str]) -> str:
     """NFC, one tone placement, abbreviations expanded, lower case, punctuation dropped, spaces folded."""
     if value is None:
         return ""
-    text = normalise(str(value))[0]
-    pattern, table = _abbreviations()
-    text = pattern.sub(lambda m: table[m.group(0)], text)
+    path = DEFAULT_ABBREVIATIONS if DEFAULT_ABBREVIATIONS.exists() else FALLBACK_ABBREVIATIONS
+    text = expand(str(value), path)
     text = _PUNCT.sub(" ", text.lower().replace("_", " "))
     return " ".join(text.split())
 

@@ -5,7 +5,7 @@ from schemas import Article, Extraction
 
 from pipeline import resolve
 from pipeline.extract import Context
-from pipeline.extract import counts, dates, documents
+from pipeline.extract import counts, dates, documents, officials
 from pipeline.segment import segment
 
 
@@ -16,10 +16,12 @@ def process(article: Article) -> Extraction:
     docs = documents.extract(ctx)
     cnts = counts.extract(ctx)
     dts = dates.extract(ctx, unit_check=counts.count_rules().unit_follows)
+    positions = officials.extract(ctx)
     return Extraction(
         article=article,
         sentences=sentences,
         documents=resolve.resolve_documents(docs),
         dates=resolve.resolve_dates(article, dts),
         counts=cnts,
+        positions=positions,
     )

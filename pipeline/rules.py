@@ -16,6 +16,7 @@ from typing import Any, Optional, Union
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
@@ -125,7 +126,7 @@ def alternation(words: list[str]) -> str:
 def load_file(name: str, rules_dir: Optional[Path] = None) -> RuleFile:
     path = (rules_dir or RULES_DIR) / name
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except FileNotFoundError:
         raise RuleError(f"{path}: rule file not found") from None
     except yaml.YAMLError as exc:

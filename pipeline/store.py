@@ -12,10 +12,11 @@ from typing import Iterable, Optional
 
 import sqlite_utils
 
-from schemas import Article, Count, DateValue, DocumentRef, Extraction, IngestError
+from schemas import Article, Count, DateValue, DocumentRef, Extraction, IngestError, Position
+from pipeline import canon
 from pipeline.resolve import aggregate_documents
 
-MENTION_TABLES = ("document_mentions", "dates", "counts")
+MENTION_TABLES = ("document_mentions", "dates", "counts", "positions")
 
 
 def _now() -> str:
@@ -56,7 +57,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         "id": int, "started": str, "finished": str, "input": str, "rules_hash": str, "articles": int,
         "new": int, "changed": int, "unchanged": int, "errors": int, "chars": int, "seconds": float,
     }, pk="id")
-    for table in MENTION_TABLES:
+    for table in ("document_mentions", "dates", "counts"):
         db[table].create_index(["article_id"])
     db["document_mentions"].create_index(["document_id"])
     db["dates"].create_index(["value"])
@@ -68,7 +69,27 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         GROUP BY m.article_id, m.document_id""")
 
 
-MIGRATIONS = [("001_initial", _m001_initial)]
+def _m002_officials(db: sqlite_utils.Database) -> None:
+    db["officials"].create({"id": str, "name": str}, pk="id")
+    db["positions"].create({
+        **_mention_columns(), "official_id": str, "name": str, "post": str, "canonical": str, "org": str,
+        "place": str, "former": int,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("official_id", "officials", "id")])
+    db["positions"].create_index(["article_id"])
+    db["positions"].create_index(["official_id"])
+    db["positions"].create_index(["canonical"])
+    db.create_view("official_posts", """
+        SELECT o.id AS official_id, o.name, p.post, p.canonical, p.former, p.place,
+               p.article_id, a.published, a.title, p.rule
+        FROM positions p JOIN officials o ON o.id = p.official_id JOIN articles a ON a.id = p.article_id""")
+    db.create_view("post_holders", """
+        SELECT p.canonical AS post, coalesce(p.place, '') AS place, o.name,
+               count(DISTINCT p.article_id) AS articles, min(a.published) AS first_seen, max(a.published) AS last_seen
+        FROM positions p JOIN officials o ON o.id = p.official_id JOIN articles a ON a.id = p.article_id
+        GROUP BY p.canonical, p.place, o.id""")
+
+
+MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials)]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
@@ -105,42 +126,62 @@ def status(db: sqlite_utils.Database, article: Article, rules_hash: str) -> str:
     return "unchanged" if row[0] == article.sha256 and row[1] == rules_hash else "changed"
 
 
-def _mention(m, **extra) -> dict:
-    return {"id": _id(m.article, m.start, m.end, m.rule), "article_id": m.article, "start": m.start,
-            "end": m.end, "raw": m.raw, "rule": m.rule, **extra}
+_ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at")
+_MENTION_COLS = ("id", "article_id", "start", "end", "raw", "rule")
+_EXTRA_COLS = {
+    "document_mentions": ("document_id", "type", "type_source", "issued", "issuer"),
+    "dates": ("value", "granularity", "first_day", "last_day", "resolved_by"),
+    "counts": ("value", "unit", "approx", "total"),
+    "positions": ("official_id", "name", "post", "canonical", "org", "place", "former"),
+}
+
+
+def _insert_sql(table: str, cols: tuple) -> str:
+    return f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
+def _rows(mentions, extra) -> list[tuple]:
+    return [(_id(m.article, m.start, m.end, m.rule), m.article, m.start, m.end, m.raw, m.rule, *extra(m)) for m in mentions]
 
 
 def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
-    """Replace the article's rows with this extraction (call inside a transaction)."""
+    """Replace the article's rows with this extraction (call inside a transaction).
+
+    The hot path uses prepared statements directly; the shape itself is declared in the migrations.
+    """
     a = ex.article
+    conn = db.conn
     for table in MENTION_TABLES:
-        db.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [a.id])
-    db["articles"].upsert({
-        "id": a.id, "source": a.source, "url": a.url, "title": a.title, "published": a.published,
-        "published_source": a.published_source, "sha256": a.sha256, "rules_hash": rules_hash,
-        "text": a.text, "loaded_at": _now(),
-    }, pk="id")
-    by_ref = {d["ref"]: d for d in aggregate_documents(ex.documents)}
-    for ref, doc in by_ref.items():
-        first = next(d for d in ex.documents if d.ref == ref)
-        db.execute(
+        conn.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [a.id])
+    conn.execute(
+        f"""INSERT INTO articles ({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})
+            ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ARTICLE_COLS[1:])}""",
+        [a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text, _now()],
+    )
+    for doc in aggregate_documents(ex.documents):
+        first = next(d for d in ex.documents if d.ref == doc["ref"])
+        conn.execute(
             """INSERT INTO documents (id, ref, type, number, code, issuer_code, style, issuer, issued)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                ON CONFLICT(id) DO UPDATE SET
                  type = coalesce(documents.type, excluded.type),
                  issuer = coalesce(documents.issuer, excluded.issuer),
                  issued = coalesce(documents.issued, excluded.issued)""",
-            [ref, ref, doc["type"], first.number, first.code, first.issuer_code, first.style, doc["issuer"], doc["issued"]],
+            [doc["ref"], doc["ref"], doc["type"], first.number, first.code, first.issuer_code, first.style,
+             doc["issuer"], doc["issued"]],
         )
-    db["document_mentions"].insert_all(
-        (_mention(d, document_id=d.ref, type=d.type, type_source=d.type_source, issued=d.issued, issuer=d.issuer)
-         for d in ex.documents), pk="id", replace=True)
-    db["dates"].insert_all(
-        (_mention(d, value=d.value, granularity=d.granularity, first_day=d.first_day, last_day=d.last_day,
-                  resolved_by=d.resolved_by) for d in ex.dates), pk="id", replace=True)
-    db["counts"].insert_all(
-        (_mention(c, value=c.value, unit=c.unit, approx=int(c.approx), total=c.total) for c in ex.counts),
-        pk="id", replace=True)
+    batches = {
+        "document_mentions": _rows(ex.documents, lambda d: (d.ref, d.type, d.type_source, d.issued, d.issuer)),
+        "dates": _rows(ex.dates, lambda d: (d.value, d.granularity, d.first_day, d.last_day, d.resolved_by)),
+        "counts": _rows(ex.counts, lambda c: (c.value, c.unit, int(c.approx), c.total)),
+    }
+    officials = {canon.key(p.name): p.name for p in ex.positions}
+    conn.executemany("INSERT OR IGNORE INTO officials (id, name) VALUES (?, ?)", list(officials.items()))
+    batches["positions"] = _rows(ex.positions, lambda p: (canon.key(p.name), p.name, p.post, p.canonical, p.org,
+                                                          p.place, int(p.former)))
+    for table, rows in batches.items():
+        if rows:
+            conn.executemany(_insert_sql(table, _MENTION_COLS + _EXTRA_COLS[table]), rows)
 
 
 def record_error(db: sqlite_utils.Database, err: IngestError, run_id: int) -> None:
@@ -185,4 +226,7 @@ def load_extraction(db: sqlite_utils.Database, article_id: str) -> Optional[Extr
              for m in db.query("SELECT * FROM dates WHERE article_id = ? ORDER BY start", [article_id])]
     counts = [Count(**base(m), value=m["value"], unit=m["unit"], approx=bool(m["approx"]), total=m["total"])
               for m in db.query("SELECT * FROM counts WHERE article_id = ? ORDER BY start", [article_id])]
-    return Extraction(article=article, documents=docs, dates=dates, counts=counts)
+    positions = [Position(**base(m), name=m["name"], post=m["post"], canonical=m["canonical"], org=m["org"],
+                          place=m["place"], former=bool(m["former"]))
+                 for m in db.query("SELECT * FROM positions WHERE article_id = ? ORDER BY start", [article_id])]
+    return Extraction(article=article, documents=docs, dates=dates, counts=counts, positions=positions)

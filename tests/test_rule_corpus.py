@@ -38,6 +38,8 @@ def _items(dimension, ex):
         return [(doc, rules[doc["ref"]]) for doc in aggregate_documents(ex.documents)]
     if dimension == "count":
         return [({"value": c.value, "unit": c.unit, "approx": c.approx, "total": c.total}, c.rule) for c in ex.counts]
+    if dimension == "official":
+        return [({"name": p.name, "post": p.post, "former": p.former}, p.rule) for p in ex.positions]
     raise AssertionError(dimension)
 
 

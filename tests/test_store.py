@@ -6,11 +6,13 @@ from pipeline.process import process
 from pipeline.runner import extract
 
 TEXT_A = ("Triển khai Nghị quyết số 57-NQ/TW ngày 22/12/2024 của Bộ Chính trị, UBND tỉnh ban hành "
-          "Kế hoạch số 29/UBND-KH ngày 21/2/2025 với 82 điểm cầu.")
+          "Kế hoạch số 29/UBND-KH ngày 21/2/2025 với 82 điểm cầu. Đồng chí Đặng Khánh Toàn, Bí thư Tỉnh ủy, "
+          "Trưởng BCĐ chủ trì hội nghị tại tỉnh Nam Định.")
 
 
 def _counts(db):
-    return {t: db[t].count for t in ("articles", "documents", "document_mentions", "dates", "counts", "errors")}
+    return {t: db[t].count for t in ("articles", "documents", "document_mentions", "dates", "counts", "errors",
+                                     "officials", "positions")}
 
 
 def test_rerun_adds_no_row(tmp_path):
@@ -23,6 +25,7 @@ def test_rerun_adds_no_row(tmp_path):
     db = sqlite_utils.Database(db_path)
     before = _counts(db)
     assert before["articles"] == 2 and before["errors"] == 1 and before["documents"] == 2
+    assert before["officials"] == 1 and before["positions"] == 2
     second = extract([raw], db_path, report=lambda m: None)
     assert (first["new"], second["unchanged"]) == (2, 2)
     assert _counts(db) == before
@@ -42,6 +45,7 @@ def test_changed_article_replaces_its_rows(tmp_path):
     assert [r["value"] for r in db["dates"].rows] == ["2022-04-04"]
     assert [(r["value"], r["unit"]) for r in db["counts"].rows] == [(15.0, "đại biểu")]
     assert db["document_mentions"].count == 0
+    assert db["positions"].count == 0
 
 
 def test_mentions_keep_provenance_and_fts_works(tmp_path):
@@ -66,3 +70,19 @@ def test_export_round_trips_through_the_database(tmp_path):
     with db.conn:
         store.save(db, ex, "h")
     assert to_gold(store.load_extraction(db, "a1")) == to_gold(ex)
+
+
+def test_officials_views(tmp_path):
+    db = store.connect(":memory:")
+    other = ("Chiều 5/4/2025, Bí thư Tỉnh ủy Đặng Khánh Toàn làm việc với Sở Y tế tỉnh Nam Định. "
+             "Giám đốc Sở Y tế Trần Văn Bình báo cáo.")
+    with db.conn:
+        store.save(db, process(make_article(TEXT_A, published="2025-03-20", art_id="a1")), "h")
+        store.save(db, process(make_article(other, published="2025-04-05", art_id="a2")), "h")
+    rows = list(db.query("SELECT article_id, post, published, place FROM official_posts "
+                         "WHERE name = 'Đặng Khánh Toàn' ORDER BY published, post"))
+    assert [(r["article_id"], r["post"], r["published"]) for r in rows] == [
+        ("a1", "Bí thư Tỉnh ủy", "2025-03-20"), ("a1", "Trưởng BCĐ", "2025-03-20"), ("a2", "Bí thư Tỉnh ủy", "2025-04-05")]
+    assert {r["place"] for r in rows} == {"Nam Định"}
+    holders = list(db.query("SELECT name, place, articles FROM post_holders WHERE post = 'Trưởng Ban Chỉ đạo'"))
+    assert holders == [{"name": "Đặng Khánh Toàn", "place": "Nam Định", "articles": 1}]

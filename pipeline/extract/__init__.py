@@ -58,7 +58,7 @@ def select(cands: Iterable[Candidate]) -> list[Candidate]:
 def load_all() -> dict:
     """Load and compile every rule set now, so a broken rule file fails before any article is read."""
     from pipeline import numbers, resolve
-    from pipeline.extract import counts, dates, documents
+    from pipeline.extract import counts, dates, documents, officials
 
     return {
         "number": numbers.numerals(),
@@ -66,4 +66,5 @@ def load_all() -> dict:
         "count": counts.count_rules(),
         "date": dates.date_rules(),
         "published": resolve.published_rules(),
+        "official": officials.official_rules(),
     }
