@@ -5,7 +5,7 @@ from schemas import Article, Extraction
 
 from pipeline import resolve
 from pipeline.extract import Context
-from pipeline.extract import counts, dates, documents, officials
+from pipeline.extract import counts, dates, deadlines, documents, links, officials
 from pipeline.segment import segment
 
 
@@ -17,11 +17,15 @@ def process(article: Article) -> Extraction:
     cnts = counts.extract(ctx)
     dts = dates.extract(ctx, unit_check=counts.count_rules().unit_follows)
     positions = officials.extract(ctx)
+    docs = resolve.resolve_documents(docs)
+    dts = resolve.resolve_dates(article, dts)
     return Extraction(
         article=article,
         sentences=sentences,
-        documents=resolve.resolve_documents(docs),
-        dates=resolve.resolve_dates(article, dts),
+        documents=docs,
+        dates=dts,
         counts=cnts,
         positions=positions,
+        deadlines=deadlines.extract(ctx, dts, positions, officials.responsible_finder(ctx, positions)),
+        links=links.extract(ctx, docs),
     )

@@ -12,11 +12,11 @@ from typing import Iterable, Optional
 
 import sqlite_utils
 
-from schemas import Article, Count, DateValue, DocumentRef, Extraction, IngestError, Position
+from schemas import Article, Count, DateValue, Deadline, DocumentLink, DocumentRef, Extraction, IngestError, Position
 from pipeline import canon
 from pipeline.resolve import aggregate_documents
 
-MENTION_TABLES = ("document_mentions", "dates", "counts", "positions")
+MENTION_TABLES = ("document_mentions", "dates", "counts", "positions", "deadlines", "document_links")
 
 
 def _now() -> str:
@@ -89,7 +89,23 @@ def _m002_officials(db: sqlite_utils.Database) -> None:
         GROUP BY p.canonical, p.place, o.id""")
 
 
-MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials)]
+def _m003_deadlines_links(db: sqlite_utils.Database) -> None:
+    db["deadlines"].create({
+        **_mention_columns(), "due": str, "due_start": str, "due_end": str, "granularity": str, "task": str,
+        "responsible": str, "evidence": str,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+    db["deadlines"].create_index(["article_id"])
+    db["deadlines"].create_index(["due_end"])
+    db["document_links"].create({
+        **_mention_columns(), "source_ref": str, "target_ref": str, "relation": str,
+    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("source_ref", "documents", "id"),
+                              ("target_ref", "documents", "id")])
+    db["document_links"].create_index(["article_id"])
+    db["document_links"].create_index(["target_ref"])
+
+
+MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials),
+              ("003_deadlines_links", _m003_deadlines_links)]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
@@ -133,6 +149,8 @@ _EXTRA_COLS = {
     "dates": ("value", "granularity", "first_day", "last_day", "resolved_by"),
     "counts": ("value", "unit", "approx", "total"),
     "positions": ("official_id", "name", "post", "canonical", "org", "place", "former"),
+    "deadlines": ("due", "due_start", "due_end", "granularity", "task", "responsible", "evidence"),
+    "document_links": ("source_ref", "target_ref", "relation"),
 }
 
 
@@ -179,6 +197,9 @@ def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
     conn.executemany("INSERT OR IGNORE INTO officials (id, name) VALUES (?, ?)", list(officials.items()))
     batches["positions"] = _rows(ex.positions, lambda p: (canon.key(p.name), p.name, p.post, p.canonical, p.org,
                                                           p.place, int(p.former)))
+    batches["deadlines"] = _rows(ex.deadlines, lambda d: (d.due, d.due_start, d.due_end, d.granularity, d.task,
+                                                          d.responsible, d.evidence))
+    batches["document_links"] = _rows(ex.links, lambda l: (l.source_ref, l.target_ref, l.relation))
     for table, rows in batches.items():
         if rows:
             conn.executemany(_insert_sql(table, _MENTION_COLS + _EXTRA_COLS[table]), rows)
@@ -229,4 +250,10 @@ def load_extraction(db: sqlite_utils.Database, article_id: str) -> Optional[Extr
     positions = [Position(**base(m), name=m["name"], post=m["post"], canonical=m["canonical"], org=m["org"],
                           place=m["place"], former=bool(m["former"]))
                  for m in db.query("SELECT * FROM positions WHERE article_id = ? ORDER BY start", [article_id])]
-    return Extraction(article=article, documents=docs, dates=dates, counts=counts, positions=positions)
+    deadlines = [Deadline(**base(m), due=m["due"], due_start=m["due_start"], due_end=m["due_end"],
+                          granularity=m["granularity"], task=m["task"], responsible=m["responsible"], evidence=m["evidence"])
+                 for m in db.query("SELECT * FROM deadlines WHERE article_id = ? ORDER BY start", [article_id])]
+    links = [DocumentLink(**base(m), source_ref=m["source_ref"], target_ref=m["target_ref"], relation=m["relation"])
+             for m in db.query("SELECT * FROM document_links WHERE article_id = ? ORDER BY start", [article_id])]
+    return Extraction(article=article, documents=docs, dates=dates, counts=counts, positions=positions,
+                      deadlines=deadlines, links=links)

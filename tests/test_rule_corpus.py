@@ -40,6 +40,10 @@ def _items(dimension, ex):
         return [({"value": c.value, "unit": c.unit, "approx": c.approx, "total": c.total}, c.rule) for c in ex.counts]
     if dimension == "official":
         return [({"name": p.name, "post": p.post, "former": p.former}, p.rule) for p in ex.positions]
+    if dimension == "deadline":
+        return [({"due": d.due, "task": d.task}, d.rule) for d in ex.deadlines]
+    if dimension == "link":
+        return [({"source": l.source_ref, "target": l.target_ref, "relation": l.relation}, l.rule) for l in ex.links]
     raise AssertionError(dimension)
 
 

@@ -86,3 +86,17 @@ def test_officials_views(tmp_path):
     assert {r["place"] for r in rows} == {"Nam Định"}
     holders = list(db.query("SELECT name, place, articles FROM post_holders WHERE post = 'Trưởng Ban Chỉ đạo'"))
     assert holders == [{"name": "Đặng Khánh Toàn", "place": "Nam Định", "articles": 1}]
+
+
+def test_deadlines_and_links_are_stored(tmp_path):
+    db = store.connect(":memory:")
+    text = ("Tỉnh ủy ban hành Chương trình hành động số 54-CTr/TU thực hiện Nghị quyết 57-NQ/TW của Bộ Chính trị. "
+            "UBND tỉnh yêu cầu các sở hoàn thành việc sắp xếp bộ máy trước ngày 30/6/2025.")
+    with db.conn:
+        store.save(db, process(make_article(text, published="2025-03-01", art_id="a1")), "h")
+    due = list(db.query("SELECT due, due_start, due_end, task, responsible FROM deadlines "
+                        "WHERE due_end BETWEEN '2025-04-01' AND '2025-06-30'"))
+    assert due == [{"due": "2025-06-30", "due_start": "2025-06-30", "due_end": "2025-06-30",
+                    "task": "hoàn thành việc sắp xếp bộ máy", "responsible": "các sở"}]
+    links = list(db.query("SELECT source_ref, target_ref, relation FROM document_links"))
+    assert links == [{"source_ref": "54-CTr/TU", "target_ref": "57-NQ/TW", "relation": "implements"}]

@@ -58,7 +58,7 @@ def select(cands: Iterable[Candidate]) -> list[Candidate]:
 def load_all() -> dict:
     """Load and compile every rule set now, so a broken rule file fails before any article is read."""
     from pipeline import numbers, resolve
-    from pipeline.extract import counts, dates, documents, officials
+    from pipeline.extract import counts, dates, deadlines, documents, links, officials
 
     return {
         "number": numbers.numerals(),
@@ -67,4 +67,6 @@ def load_all() -> dict:
         "date": dates.date_rules(),
         "published": resolve.published_rules(),
         "official": officials.official_rules(),
+        "deadline": deadlines.deadline_rules(),
+        "link": links.link_rules(),
     }

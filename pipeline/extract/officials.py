@@ -229,3 +229,49 @@ def _merge(found: list[Position]) -> list[Position]:
             if not longer:
                 out.append(p)
     return sorted(out, key=lambda p: p.start)
+
+
+_ASKED = re.compile(r"(?<!\w)(?:yêu cầu|đề nghị|giao cho|giao|chỉ đạo|phân công)\s+")
+
+
+def _asked(prefix: str, stop: re.Pattern) -> Optional[str]:
+    """'... yêu cầu các bộ, ngành tập trung triển khai ...' -> 'các bộ, ngành': the ones asked, up to their verb."""
+    hits = list(_ASKED.finditer(prefix))
+    if not hits:
+        return None
+    rest = prefix[hits[-1].end():]
+    m = stop.search(rest)
+    who = rest[: m.start()] if m else rest
+    who = who.strip(" ,")
+    return who if who and len(who.split()) <= 16 else None
+
+
+def responsible_finder(ctx: Context, positions: list[Position]):
+    """A function (sentence start, task start) -> who the sentence makes responsible, if it names one:
+    the one asked ("yêu cầu các sở hoàn thành ..."), else a named official, else the post or body
+    heading the sentence."""
+    o = official_rules()
+    from pipeline.extract.documents import document_rules
+
+    org = document_rules().rs.compile(r"^\W*(?P<org>{ORG})", where="responsible")
+    from pipeline.extract.deadlines import deadline_rules
+
+    stop = deadline_rules().responsible_stop
+    text = ctx.text
+
+    def find(lo: int, hi: int) -> Optional[str]:
+        prefix = text[lo:hi]
+        asked = _asked(prefix, stop)
+        if asked:
+            return asked
+        named = [p for p in positions if lo <= p.start < hi]
+        if named:
+            return named[0].name
+        m = org.match(prefix)
+        if m:
+            return m.group("org").strip()
+        posts = [p for p in o.post.finditer(text, lo, hi)
+                 if p.group("org").strip() or p.group("title").lower() not in o.need_org]
+        return o.cut_about.sub("", posts[-1].group(0)).strip(" ,") if posts else None
+
+    return find
