@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 import yaml
+
+from pipeline.firstchar import compile_fast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
@@ -107,7 +109,8 @@ class RuleSet:
         for flag in flags:
             bits |= _FLAGS[flag]
         try:
-            return re.compile(expanded, bits)
+            re.compile(expanded, bits)  # errors name the pattern as written
+            return compile_fast(expanded, bits)
         except re.error as exc:
             raise RuleError(f"{self.path.name}: {where}: bad pattern: {exc}") from None
 
@@ -116,6 +119,15 @@ class RuleSet:
 
     def param(self, rule_id: str, key: str, default: Any = None) -> Any:
         return self.rules[rule_id].params.get(key, default)
+
+
+def cased_alternation(words: list[str]) -> str:
+    """Each entry with its first letter upper case as written, the rest in any case ('Nghị quyết', 'NGHỊ QUYẾT')."""
+    parts = []
+    for w in sorted(set(words), key=lambda w: (-len(w), w)):
+        head, rest = w[0].upper(), w[1:]
+        parts.append(re.escape(head) + (f"(?i:{re.escape(rest)})" if rest else ""))
+    return "|".join(parts)
 
 
 def alternation(words: list[str]) -> str:

@@ -25,6 +25,8 @@ class DocumentRules:
         macros = {
             "TYPE_CODE": type_codes,
             "TYPE_WORD": "(?i:" + rules_mod.alternation([t["name"] for t in self.types]) + ")",
+            # capitalised, as news writes a document's name: the fast scan needs the capital letter
+            "TYPE_NAME": rules_mod.cased_alternation([t["name"] for t in self.types]),
             "TYPE_ABBR": list(lx["type_abbreviations"]),
             "ORG_HEAD_MULTI": [h for h in heads if " " in h],
             "ORG_HEAD_SINGLE": [h for h in heads if " " not in h],

@@ -26,15 +26,6 @@ from pipeline.extract import Context
 RULE_FILE = "officials.yaml"
 
 
-def _cased(words: list[str]) -> str:
-    """Alternation matching each entry with its first letter as written, the rest in any case."""
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        head, rest = w[0], w[1:]
-        parts.append(re.escape(head) + (f"(?i:{re.escape(rest)})" if rest else ""))
-    return "|".join(parts)
-
-
 class OfficialRules:
     def __init__(self):
         spec = rules_mod.load_file(RULE_FILE)
@@ -48,7 +39,7 @@ class OfficialRules:
             "PLACE_WORD": lx["place_words"],
         })
         self.rs = rs
-        title = _cased(lx["titles"])
+        title = rules_mod.cased_alternation(lx["titles"])
         org_word = "(?i:" + rules_mod.alternation(lx["org_words"]) + ")"
         joiner = rules_mod.alternation(lx["org_joiners"])
         name_ahead = r"(?:{FAMILY}) [{UP_CH}]"
@@ -246,17 +237,21 @@ def _asked(prefix: str, stop: re.Pattern) -> Optional[str]:
     return who if who and len(who.split()) <= 16 else None
 
 
+@lru_cache(maxsize=1)
+def _responsible_patterns() -> tuple[re.Pattern, re.Pattern]:
+    from pipeline.extract.deadlines import deadline_rules
+    from pipeline.extract.documents import document_rules
+
+    return (document_rules().rs.compile(r"^\W*(?P<org>{ORG})", where="responsible"),
+            deadline_rules().responsible_stop)
+
+
 def responsible_finder(ctx: Context, positions: list[Position]):
     """A function (sentence start, task start) -> who the sentence makes responsible, if it names one:
     the one asked ("yêu cầu các sở hoàn thành ..."), else a named official, else the post or body
     heading the sentence."""
     o = official_rules()
-    from pipeline.extract.documents import document_rules
-
-    org = document_rules().rs.compile(r"^\W*(?P<org>{ORG})", where="responsible")
-    from pipeline.extract.deadlines import deadline_rules
-
-    stop = deadline_rules().responsible_stop
+    org, stop = _responsible_patterns()
     text = ctx.text
 
     def find(lo: int, hi: int) -> Optional[str]:
