@@ -32,17 +32,22 @@ def synthesise(raw_dir: Path, out: Path, n: int, seed: int = 7) -> int:
     return chars
 
 
-def bench(raw_dir: Path, n: int = 2000) -> dict:
+def bench(raw_dir: Path, n: int = 2000, workers: int | None = None) -> dict:
+    from pipeline.runner import default_workers
+
+    workers = default_workers() if workers is None else workers
     with tempfile.TemporaryDirectory() as tmp:
         dump = Path(tmp) / "bench.jsonl"
         chars = synthesise(raw_dir, dump, n)
         size = dump.stat().st_size
         t0 = time.perf_counter()
-        stats = extract([dump], Path(tmp) / "bench.db", report=lambda msg: None)
+        stats = extract([dump], Path(tmp) / "bench.db", report=lambda msg: None, workers=workers)
         seconds = time.perf_counter() - t0
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "articles": stats["articles"], "chars": chars, "bytes": size, "seconds": round(seconds, 2),
         "chars_per_second": round(chars / seconds), "mb_per_second": round(size / seconds / 1e6, 3),
-        "peak_rss_mb": round(peak_kb / 1024, 1),
+        "peak_rss_mb": round(peak_kb / 1024, 1), "peak_worker_rss_mb": round(child_kb / 1024, 1),
+        "workers": workers,
     }

@@ -23,7 +23,8 @@ def cli():
 @click.option("--db", "db_path", default=ROOT / "data/out/extract.db", type=click.Path(path_type=Path),
               show_default=True, help="SQLite database to create or update")
 @click.option("--quiet", is_flag=True, help="do not list input problems")
-def extract(inputs, db_path, quiet):
+@click.option("--workers", type=int, default=None, help="processes extracting in parallel (default: up to 2 cores)")
+def extract(inputs, db_path, quiet, workers):
     """Extract every article of INPUTS (dirs, .txt or .jsonl; default data/raw) into the database.
 
     Re-running on the same input changes nothing; a changed article replaces its own
@@ -37,7 +38,8 @@ def extract(inputs, db_path, quiet):
     if missing:
         raise click.UsageError(f"no such input: {', '.join(map(str, missing))}")
     try:
-        stats = run(inputs, db_path, report=(lambda m: None) if quiet else (lambda m: click.echo(m, err=True)))
+        stats = run(inputs, db_path, report=(lambda m: None) if quiet else (lambda m: click.echo(m, err=True)),
+                    workers=workers)
     except RuleError as exc:
         click.echo(f"error: bad rule file: {exc}", err=True)
         sys.exit(2)
@@ -92,14 +94,16 @@ def audit(corpus, diff, as_json, no_gate):
 @cli.command()
 @click.option("-n", "--articles", default=2000, show_default=True, help="size of the synthetic dump")
 @click.option("--raw", default=ROOT / "data/raw", type=click.Path(path_type=Path), show_default=True)
-def bench(articles, raw):
+@click.option("--workers", type=int, default=None, help="as for extract")
+def bench(articles, raw, workers):
     """Time extract end to end on a synthetic dump made from the sample articles."""
     from pipeline.bench import bench as run
 
-    r = run(raw, articles)
+    r = run(raw, articles, workers)
     click.echo(
         f"{r['articles']} articles, {r['chars']:,} chars ({r['bytes'] / 1e6:.1f} MB) in {r['seconds']} s: "
-        f"{r['chars_per_second']:,} chars/s, {r['mb_per_second']} MB/s, peak memory {r['peak_rss_mb']} MB"
+        f"{r['chars_per_second']:,} chars/s, {r['mb_per_second']} MB/s, peak memory {r['peak_rss_mb']} MB "
+        f"(main process; {r['workers']} worker(s), each {r['peak_worker_rss_mb']} MB at most)"
     )
 
 

@@ -1,60 +1,102 @@
-"""Run the whole pipeline over dumps into a database: ingest, extract, load, record the run."""
+"""Run the whole pipeline over dumps into a database: ingest, extract, load, record the run.
+
+Articles are extracted in batches; with more than one worker the batches go to a pool of
+forked processes (the rules are compiled once, before the fork) while the main process
+reads the next batch and writes the last one. At most two batches are in flight, so memory
+does not grow with the dump.
+"""
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Callable, Iterator, Optional
 
-from schemas import Article, IngestError
+from schemas import Article, Extraction, IngestError
 
 from pipeline import rules as rules_mod
 from pipeline import store
 from pipeline.ingest import ingest
 from pipeline.process import process
 
-BATCH = 200  # articles per transaction: fast loading, memory that does not grow with the dump
+BATCH = 256  # articles per batch and per transaction
 
 
-def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[str], None]] = None) -> dict:
+def default_workers() -> int:
+    return max(1, min(2, os.cpu_count() or 1))
+
+
+def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[str], None]] = None,
+            workers: Optional[int] = None) -> dict:
     """Extract every article of the dumps into db_path; returns the run's statistics."""
-    report = report or (lambda msg: print(msg, file=sys.stderr))
     from pipeline.extract import load_all
+    from pipeline.segment import segment
 
+    report = report or (lambda msg: print(msg, file=sys.stderr))
+    workers = default_workers() if workers is None else max(1, workers)
     load_all()  # a broken rule file fails here, before the database is touched
+    segment("Khởi động.")  # load the sentence splitter before any fork
     rules_hash = rules_mod.rules_hash()
     db = store.connect(db_path)
     run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
     stats = {"articles": 0, "new": 0, "changed": 0, "unchanged": 0, "errors": 0, "chars": 0}
     t0 = time.perf_counter()
-    pending = 0
-    db.conn.execute("BEGIN")
-    try:
+
+    def todo() -> Iterator[Article]:
         for item in ingest(inputs):
             if isinstance(item, IngestError):
                 if item.level == "error":
                     stats["errors"] += 1
                 where = f"{item.source}:{item.line}" if item.line else item.source
                 report(f"{item.level}: {where}: {item.kind}: {item.message}")
-                store.record_error(db, item, run_id)
+                with db.conn:
+                    store.record_error(db, item, run_id)
                 continue
             stats["articles"] += 1
             stats["chars"] += len(item.text)
             state = store.status(db, item, rules_hash)
             stats[state] += 1
-            if state == "unchanged":
+            if state != "unchanged":
+                yield item
+
+    def save(results: list[Extraction]) -> None:
+        with db.conn:
+            for ex in results:
+                store.save(db, ex, rules_hash)
+
+    pool = None
+    inflight = None
+    try:
+        for batch in _batches(todo(), BATCH):
+            if pool is None and workers > 1 and len(batch) == BATCH:
+                pool = mp.get_context("fork").Pool(workers)
+            if pool is None:
+                save([process(a) for a in batch])
                 continue
-            store.save(db, process(item), rules_hash)
-            pending += 1
-            if pending >= BATCH:
-                db.conn.execute("COMMIT")
-                db.conn.execute("BEGIN")
-                pending = 0
-        db.conn.execute("COMMIT")
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
+            submitted = pool.map_async(process, batch, chunksize=16)
+            if inflight is not None:
+                save(inflight.get())
+            inflight = submitted
+        if inflight is not None:
+            save(inflight.get())
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     store.finish_run(db, run_id, stats)
     stats["run"] = run_id
     return stats
+
+
+def _batches(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
