@@ -20,7 +20,12 @@ class DeadlineRules:
         lx = spec.lexicons
         alt = rules_mod.alternation
         self.rs = rules_mod.load(RULE_FILE)
-        verbs, goals = alt(lx["task_verbs"]), alt(lx["goal_verbs"])
+        guard = {w: "(?! (?:" + alt(rest) + ")(?!\\w))" for w, rest in lx["not_verb_when_followed_by"].items()}
+
+        def verb_alt(words):
+            return "|".join(re.escape(w) + guard.get(w, "") for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+        verbs, goals = verb_alt(lx["task_verbs"]), verb_alt(lx["goal_verbs"])
         modal, past = alt(lx["modal_words"]), alt(lx["past_markers"])
         day = r"(?:(?:ngày|hạn)\s+)?"
         self.not_before = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['not_before'])})\s+(?:cuối\s+|giữa\s+|đầu\s+)?{day}$", re.I)
