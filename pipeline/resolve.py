@@ -92,7 +92,7 @@ def _num(n: str) -> str:
     return (m.group(1) + m.group(2)) if m else n
 
 
-def resolve_documents(docs: list[DocumentRef]) -> list[DocumentRef]:
+def resolve_documents(docs: list[DocumentRef], text: str = "") -> list[DocumentRef]:
     """One identity per document in the article: a bare number or a ref cut short joins its full ref."""
     full = [d for d in docs if d.style != "bare"]
     refs = {d.ref for d in full}
@@ -104,8 +104,10 @@ def resolve_documents(docs: list[DocumentRef]) -> list[DocumentRef]:
             if same:
                 target = same[0].ref
         else:
+            # "2629/QĐ-T" at the end of a line or of the text is "2629/QĐ-TTg" cut short
+            cut = d.end >= len(text.rstrip()) or text[d.end:d.end + 1] == "\n"
             longer = [r for r in refs if r != d.ref and r.startswith(d.ref)]
-            if len(longer) == 1 and d.end >= len(d.raw) and not re.search(r"[/-]$", d.ref):
+            if cut and len(longer) == 1:
                 target = longer[0]
         out.append(d if target == d.ref else d.model_copy(update={"ref": target}))
     return out

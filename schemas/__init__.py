@@ -113,4 +113,3 @@ class Extraction(Record):
     positions: list[Position] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     links: list[DocumentLink] = Field(default_factory=list)
-    notes: list[IngestError] = Field(default_factory=list)

@@ -84,21 +84,22 @@ def _clean(s: str) -> str:
     return _SPACES.sub(" ", s).strip(" ,;:")
 
 
+_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường")
+
+
 def casing(line: str) -> str:
-    """An all-caps header line in the case running text uses: 'Ủy ban nhân dân tỉnh Bắc Ninh'."""
-    words = _clean(line.replace("|", " ")).lower().split()
-    out, place = [], False
-    for i, w in enumerate(words):
-        if i == 0 or place:
-            w = w[:1].upper() + w[1:]
-        if w.lower() in ("tỉnh", "thành", "huyện", "xã", "quận", "phường") and i + 1 < len(words):
-            place = w.lower() != "thành" or words[i + 1] == "phố"
-            if w.lower() == "thành":
-                place = False
-        elif w.lower() == "phố" and i > 0 and words[i - 1] == "thành":
-            place = True
-        out.append(w)
-    return " ".join(out)
+    """An all-caps header line in the case running text uses: 'Ủy ban nhân dân tỉnh Bắc Ninh'.
+
+    Lower case, first letter capital, and the place name after a level word capitalised."""
+    text = _clean(line.replace("|", " ")).lower()
+    text = text[:1].upper() + text[1:]
+    for level in _LEVELS:
+        at = re.search(rf"(?<!\w){level} (?=\w)", text)
+        if at:
+            place = text[at.end():]
+            text = text[:at.end()] + " ".join(w[:1].upper() + w[1:] for w in place.split())
+            break
+    return text
 
 
 def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:

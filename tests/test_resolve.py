@@ -1,0 +1,57 @@
+"""Context resolution on real text shapes: publication date, years of partial dates, document identity."""
+from conftest import make_article
+from pipeline.export import to_gold
+from pipeline.process import process
+
+
+def test_event_date_is_not_publication_date():
+    ex = process(make_article("Phiên họp thứ nhất\nNDO - Chiều 20/1, tại Trụ sở Trung ương Đảng, Ban Chỉ đạo đã họp."))
+    assert ex.article.published is None
+    assert [d.value for d in ex.dates] == ["XXXX-01-20"]
+
+
+def test_partial_date_takes_the_publication_year_and_says_so():
+    text = "Phiên họp\nNDO - Chiều 20/1, Ban Chỉ đạo họp.\nThứ hai, ngày 20/01/2025 - 19:33\nTrong quý 1, xác định ngay từng việc."
+    ex = process(make_article(text))
+    assert (ex.article.published, ex.article.published_source) == ("2025-01-20", "published.weekday")
+    got = {d.raw: (d.value, d.resolved_by) for d in ex.dates}
+    assert got["Chiều 20/1"] == ("2025-01-20", "published")
+    assert got["quý 1"] == ("2025-Q1", "published")
+
+
+def test_without_publication_the_article_dates_give_the_year():
+    text = "Sáng 20/3, Ban Chỉ đạo họp. Tỉnh ủy ban hành Chương trình số 54-CTr/TU ngày 24/02/2025."
+    ex = process(make_article(text))
+    assert {d.value: d.resolved_by for d in ex.dates}["2025-03-20"] == "article_dates"
+
+
+def test_url_gives_the_year_last():
+    art = make_article("Sáng 20/3, Ban Chỉ đạo họp phiên đầu tiên.").model_copy(
+        update={"url": "https://baonamdinh.vn/tin-nong/202503/quyet-tam-b5a76eb/"})
+    assert [(d.value, d.resolved_by) for d in process(art).dates] == [("2025-03-20", "url")]
+
+
+def test_bare_number_joins_the_full_ref_and_lends_it_its_date():
+    text = ("Quán triệt Nghị quyết số 57 ngày 22/12/2024 của Bộ Chính trị. "
+            "Thủ tướng quán triệt nội dung Nghị quyết số 57-NQ/TW của Bộ Chính trị.")
+    docs = to_gold(process(make_article(text)))["documents"]
+    assert docs == [{"ref": "57-NQ/TW", "type": "Nghị quyết", "issued": "2024-12-22", "issuer": "Bộ Chính trị"}]
+
+
+def test_bare_number_without_full_ref_stays_bare():
+    docs = to_gold(process(make_article("Đại diện Ban Tổ chức Trung ương công bố Quyết định 229 thành lập Ban Chỉ đạo.")))["documents"]
+    assert docs == [{"ref": "229", "type": "Quyết định", "issued": None, "issuer": None}]
+
+
+def test_ref_cut_at_the_end_of_the_text_joins_the_full_ref():
+    text = ("Căn cứ Quyết định số 2629/QĐ-TTg ngày 01/12/2025 của Thủ tướng Chính phủ;\n"
+            "- Tổ chức thực hiện các nhiệm vụ được giao tại Quyết định số 2629/QĐ-T")
+    docs = to_gold(process(make_article(text)))["documents"]
+    assert [d["ref"] for d in docs] == ["2629/QĐ-TTg"]
+
+
+def test_links_between_documents():
+    text = "Tỉnh ủy ban hành Chương trình hành động số 54-CTr/TU thực hiện Nghị quyết 57-NQ/TW của Bộ Chính trị."
+    links = process(make_article(text)).links
+    assert [(l.source_ref, l.target_ref, l.relation) for l in links] == [("54-CTr/TU", "57-NQ/TW", "implements")]
+    assert text[links[0].start:links[0].end].startswith("54-CTr/TU")
