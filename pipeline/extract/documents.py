@@ -84,7 +84,8 @@ def _clean(s: str) -> str:
     return _SPACES.sub(" ", s).strip(" ,;:")
 
 
-_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "xã", "phường")
+_LEVELS = ("tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "tỉnh", "thành phố", "huyện", "quận", "thị xã",
+           "xã", "phường")
 
 
 def casing(line: str) -> str:
@@ -94,7 +95,7 @@ def casing(line: str) -> str:
     text = _clean(line.replace("|", " ")).lower()
     text = text[:1].upper() + text[1:]
     for level in _LEVELS:
-        at = re.search(rf"(?<!\w){level} (?=\w)", text)
+        at = re.search(rf"(?<!\w){level} (?=\w)", text, re.IGNORECASE)
         if at:
             place = text[at.end():]
             text = text[:at.end()] + " ".join(w[:1].upper() + w[1:] for w in place.split())
