@@ -100,3 +100,23 @@ def test_deadlines_and_links_are_stored(tmp_path):
                     "task": "hoàn thành việc sắp xếp bộ máy", "responsible": "các sở"}]
     links = list(db.query("SELECT source_ref, target_ref, relation FROM document_links"))
     assert links == [{"source_ref": "54-CTr/TU", "target_ref": "57-NQ/TW", "relation": "implements"}]
+
+
+def test_parallel_workers_load_the_same_rows(tmp_path, monkeypatch):
+    from pipeline import runner
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(10):
+        (raw / f"a{i}.txt").write_text(TEXT_A.replace("82", str(80 + i)), encoding="utf-8")
+    monkeypatch.setattr(runner, "BATCH", 4)
+    one = extract([raw], tmp_path / "one.db", report=lambda m: None, workers=1)
+    two = extract([raw], tmp_path / "two.db", report=lambda m: None, workers=2)
+    assert one["new"] == two["new"] == 10
+
+    def dump(path):
+        db = sqlite_utils.Database(path)
+        return {t: sorted(tuple(r.values()) for r in db.query(f"SELECT * FROM [{t}]"))
+                for t in ("document_mentions", "dates", "counts", "positions", "documents", "officials")}
+
+    assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
