@@ -73,7 +73,10 @@ def parse_published(value: object) -> str | None:
     import dateparser  # only metadata in unusual formats needs it
 
     parsed = dateparser.parse(
-        text, languages=["vi", "en"], settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["year"]}
+        text, languages=["vi", "en"],
+        # absolute times only: "hôm qua" in metadata says nothing about when the article appeared
+        settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["year"],
+                  "PARSERS": ["timestamp", "custom-formats", "absolute-time"]},
     )
     return parsed.date().isoformat() if parsed else None
 

@@ -63,3 +63,12 @@ def test_published_metadata_in_other_formats(tmp_path):
     dump.write_text(json.dumps({"id": "p", "published": "Thứ hai, 20/01/2025 19:33", "text": TEXT}, ensure_ascii=False) + "\n", encoding="utf-8")
     arts, _ = _split(ingest([dump]))
     assert arts[0].published == "2025-01-20"
+
+
+def test_published_metadata_is_absolute_or_nothing():
+    from pipeline.ingest import parse_published
+
+    assert parse_published("1736742000") == "2025-01-13"
+    assert parse_published("13/01/2025 17:06") == "2025-01-13"
+    assert parse_published("2025-01") == "2025-01"
+    assert parse_published("hôm qua") is None
