@@ -50,7 +50,10 @@ class DocumentRules:
             r"(?:(?P<org>{ORG})\s+(?:đã\s+|vừa\s+|cũng\s+)?(?:ban hành|ký ban hành|ký)\s+"
             r"|(?:của|do)\s+(?P<org2>{ORG})\s*(?::|\s(?:tại|theo))\s*)$", where="org_before")
         # "..., ngày 22/12/2024 của Bộ Chính trị", "được Bộ Chính trị ban hành ngày ..."
-        self.org_after = rs.compile(r"[\s,]*(?:của|do)\s+(?P<org>{ORG})", where="org_after")
+        # "của Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the body, not its meeting
+        self.org_after = rs.compile(
+            r"[\s,]*(?:của|do)\s+(?:(?i:hội nghị|kỳ họp|phiên họp)(?:\s+(?:lần\s+)?thứ\s+\w+)?\s+)?(?P<org>{ORG})",
+            where="org_after")
         self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?P<org>{ORG})\s+)?(?:đã\s+)?(?:(?:ký\s+)?ban hành|ký)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
         hp = rs.rules["document.header_ref"].params
         self.header_date = rs.compile(hp["date_line"], where="header_ref.date_line")
