@@ -9,7 +9,7 @@ from typing import Optional
 
 import yaml
 
-from pipeline.canon import expand
+from pipeline.canon import key
 from pipeline.export import to_gold
 from pipeline.ingest import ingest
 from pipeline.normalise import normalise
@@ -27,17 +27,11 @@ FIELDS = ("officials", "positions", "documents", "dates", "deadlines", "counts")
 
 # ---------------------------------------------------------------- canonicalisation
 
-_PUNCT = re.compile(r"[^\w\s%]")
-
-
 def canon(value: Optional[str]) -> str:
-    """NFC, one tone placement, abbreviations expanded, lower case, punctuation dropped, spaces folded."""
+    """FORMAT.md's canonical form, with the shared reference's abbreviations (the product's copy if absent)."""
     if value is None:
         return ""
-    path = DEFAULT_ABBREVIATIONS if DEFAULT_ABBREVIATIONS.exists() else FALLBACK_ABBREVIATIONS
-    text = expand(str(value), path)
-    text = _PUNCT.sub(" ", text.lower().replace("_", " "))
-    return " ".join(text.split())
+    return key(str(value), DEFAULT_ABBREVIATIONS if DEFAULT_ABBREVIATIONS.exists() else FALLBACK_ABBREVIATIONS)
 
 
 def canon_ref(ref: str) -> str:

@@ -32,9 +32,12 @@ def post(text: str) -> str:
     return " ".join(expand(text).split())
 
 
-def key(text: str) -> str:
-    """Comparison key: expanded, lower-cased, punctuation dropped."""
-    return " ".join(re.sub(r"[^\w\s%]", " ", expand(text).lower()).split())
+_PUNCT = re.compile(r"[^\w\s%]")
+
+
+def key(text: str, path: Path = RULES_ABBREVIATIONS) -> str:
+    """Comparison key: expanded, lower-cased, punctuation dropped ('%' kept), spaces folded."""
+    return " ".join(_PUNCT.sub(" ", expand(text, path).lower().replace("_", " ")).split())
 
 
 def name(text: str) -> str:

@@ -52,29 +52,25 @@ def publication(article: Article) -> Article:
     return article
 
 
-def context_year(article: Article, dates: list[DateValue]) -> tuple[Optional[int], Optional[int], Optional[str]]:
-    """(year, month, how) to complete partial dates: publication, then the article's dates, then its URL."""
+def context_year(article: Article, dates: list[DateValue]) -> tuple[Optional[int], Optional[str]]:
+    """(year, how) to complete partial dates: publication, then the article's dates, then its URL."""
     if article.published:
-        y, m = article.published[:4], article.published[5:7]
-        return int(y), int(m) if m else None, "published"
+        return int(article.published[:4]), "published"
     days = [d.value for d in dates if d.granularity == "day" and not d.value.startswith("X")]
     if days:
-        latest = max(days)
-        return int(latest[:4]), int(latest[5:7]), "article_dates"
+        return int(max(days)[:4]), "article_dates"
     years = [d.value[:4] for d in dates if d.granularity in ("month", "quarter") and not d.value.startswith("X")]
     if years:
-        return int(Counter(years).most_common(1)[0][0]), None, "article_dates"
+        return int(Counter(years).most_common(1)[0][0]), "article_dates"
     if article.url:
         m = _URL_YEAR.search(article.url)
         if m:
-            if m.group(1):
-                return int(m.group(1)), int(m.group(2)), "url"
-            return int(m.group(3)), None, "url"
-    return None, None, None
+            return int(m.group(1) or m.group(3)), "url"
+    return None, None
 
 
 def resolve_dates(article: Article, dates: list[DateValue]) -> list[DateValue]:
-    year, _, how = context_year(article, dates)
+    year, how = context_year(article, dates)
     out = []
     for d in dates:
         if d.value.startswith("XXXX") and year:

@@ -27,10 +27,11 @@ class CountRules:
         self.rs = rules_mod.load(RULE_FILE, extra_macros=macros)
         self.classifiers = {c.lower() for c in lx["classifiers"]}
         self.tail_stop = set(lx["tail_stop"])
-        self.not_units = {u.lower() for u in lx["not_units"]}
+        clash = {u.lower() for u in lx["units"]} & {u.lower() for u in lx["not_units"]}
+        if clash:  # a noun cannot be both counted and never counted
+            raise rules_mod.RuleError(f"{RULE_FILE}: in both units and not_units: {', '.join(sorted(clash))}")
         self.hedge_before = self.rs.compile(r"(?<!\w)(?P<hedge>{HEDGE}) +$", ["IGNORECASE"], where="hedge_before")
         self.unit_after = self.rs.compile(r" +(?:{UNIT})(?!\w)", where="unit_after")
-        self.tail = self.rs.compile(r"(?:\s+(?P<w>{LOWWORD})){1,2}", where="tail")
         self.word = self.rs.compile(r" +(?P<w>{LOWWORD})", where="word")
         self.name_before = self.rs.compile(r"(?:^|[^\n.!?:;]\s)(?:{CAPWORD})\s+$", where="name_before")
 

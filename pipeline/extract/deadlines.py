@@ -46,7 +46,6 @@ class DeadlineRules:
         # where the ones asked to do a task end: at their first verb or modal word
         self.responsible_stop = re.compile(rf"(?<!\w)(?:{verbs}|{goals}|{modal}|để|nhằm|trực tiếp|chủ động|thẩm định|chịu trách nhiệm|lãnh đạo|chỉ đạo)(?!\w)|[;:]", re.I)
         self.trailing = re.compile(r"[\s,;:.\-]+$")
-        self.cue_words = re.compile(rf"\s*(?:ngay\s*)?(?:{alt(lx['strong_cues'] + lx['weak_cues'])})?\s*$", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -54,8 +53,11 @@ def deadline_rules() -> DeadlineRules:
     return DeadlineRules()
 
 
+_CLAUSE_END = re.compile(r"[;]|\.(?:\s|$)")
+
+
 def _clause_end(text: str, pos: int, sent_end: int) -> int:
-    m = re.compile(r"[;]|\.(?:\s|$)").search(text, pos, sent_end)
+    m = _CLAUSE_END.search(text, pos, sent_end)
     return m.start() if m else sent_end
 
 
