@@ -9,12 +9,12 @@ from typing import Optional
 
 import yaml
 
-from pipeline.canon import key
-from pipeline.export import to_gold
-from pipeline.ingest import ingest
-from pipeline.normalise import normalise
-from pipeline.process import process
-from schemas import Article, Extraction
+from .canon import key
+from .export import to_gold
+from .ingest import ingest
+from .normalise import normalise
+from .process import process
+from .schemas import Article, Extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -8,10 +8,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from schemas import Article
+from .schemas import Article
 
-from pipeline.ingest import ingest
-from pipeline.runner import extract
+from .ingest import ingest
+from .runner import extract
 
 
 def synthesise(raw_dir: Path, out: Path, n: int, seed: int = 7) -> int:
@@ -33,7 +33,7 @@ def synthesise(raw_dir: Path, out: Path, n: int, seed: int = 7) -> int:
 
 
 def bench(raw_dir: Path, n: int = 2000, workers: int | None = None) -> dict:
-    from pipeline.runner import default_workers
+    from .runner import default_workers
 
     workers = default_workers() if workers is None else workers
     with tempfile.TemporaryDirectory() as tmp:

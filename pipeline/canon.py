@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.normalise import normalise
+from .normalise import normalise
 
 RULES_ABBREVIATIONS = Path(__file__).resolve().parent.parent / "rules" / "abbreviations.tsv"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__
+from . import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,8 +30,8 @@ def extract(inputs, db_path, quiet, workers):
     Re-running on the same input changes nothing; a changed article replaces its own
     rows. Bad input is reported, recorded in the errors table and skipped.
     """
-    from pipeline.rules import RuleError
-    from pipeline.runner import extract as run
+    from .rules import RuleError
+    from .runner import extract as run
 
     inputs = list(inputs) or [ROOT / "data/raw"]
     missing = [p for p in inputs if not p.exists()]
@@ -56,8 +56,8 @@ def extract(inputs, db_path, quiet, workers):
               help="directory for one JSON file per article")
 def export(db_path, out_dir):
     """Write one gold-format JSON file per article (../shared/corpus/FORMAT.md)."""
-    from pipeline import store
-    from pipeline.export import to_gold, write
+    from . import store
+    from .export import to_gold, write
 
     if not db_path.exists():
         raise click.UsageError(f"no database at {db_path}: run `extract` first")
@@ -77,7 +77,7 @@ def export(db_path, out_dir):
 @click.option("--no-gate", is_flag=True, help="exit 0 even when a field is under its threshold")
 def audit(corpus, diff, as_json, no_gate):
     """Score extraction on a gold corpus; exit 1 when a field falls under tests/audit_thresholds.yaml."""
-    from pipeline.audit import audit as run, failures, load_thresholds, render
+    from .audit import audit as run, failures, load_thresholds, render
 
     if not (corpus / "gold").is_dir() or not (corpus / "raw").is_dir():
         raise click.UsageError(f"{corpus} has no raw/ and gold/ directories")
@@ -97,7 +97,7 @@ def audit(corpus, diff, as_json, no_gate):
 @click.option("--workers", type=int, default=None, help="as for extract")
 def bench(articles, raw, workers):
     """Time extract end to end on a synthetic dump made from the sample articles."""
-    from pipeline.bench import bench as run
+    from .bench import bench as run
 
     r = run(raw, articles, workers)
     click.echo(

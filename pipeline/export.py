@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from schemas import Extraction
+from .schemas import Extraction
 
-from pipeline.resolve import aggregate_documents
+from .resolve import aggregate_documents
 
 
 def _number(v: float):

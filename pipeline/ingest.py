@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Iterator, Union
 from urllib.parse import urlparse
 
-from schemas import Article, IngestError
+from .schemas import Article, IngestError
 
-from pipeline.normalise import normalise
+from .normalise import normalise
 
 SUFFIXES = (".txt", ".jsonl")
 

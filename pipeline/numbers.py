@@ -5,7 +5,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from pipeline import rules as rules_mod
+from . import rules as rules_mod
 
 
 class Numerals:

@@ -1,12 +1,12 @@
 """Run the stages over one article: segment, extract every dimension, resolve in context."""
 from __future__ import annotations
 
-from schemas import Article, Extraction
+from .schemas import Article, Extraction
 
-from pipeline import resolve
-from pipeline.extract import Context
-from pipeline.extract import counts, dates, deadlines, documents, links, officials
-from pipeline.segment import segment
+from . import resolve
+from .extract import Context
+from .extract import counts, dates, deadlines, documents, links, officials
+from .segment import segment
 
 
 def process(article: Article) -> Extraction:

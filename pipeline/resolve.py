@@ -7,10 +7,10 @@ from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
-from schemas import Article, DateValue, DocumentRef
+from .schemas import Article, DateValue, DocumentRef
 
-from pipeline import rules as rules_mod
-from pipeline.extract.dates import bounds, with_year
+from . import rules as rules_mod
+from .extract.dates import bounds, with_year
 
 _URL_YEAR = re.compile(r"(?<!\d)(20\d\d)(0[1-9]|1[0-2])(?:\d\d)?(?!\d)|(?<!\d)(?:\d{2})(?:\d{2})(20\d\d)(?!\d)")
 

@@ -15,7 +15,7 @@ from typing import Any, Optional, Union
 
 import yaml
 
-from pipeline.firstchar import compile_fast
+from .firstchar import compile_fast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it

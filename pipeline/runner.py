@@ -14,12 +14,12 @@ import time
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from schemas import Article, Extraction, IngestError
+from .schemas import Article, Extraction, IngestError
 
-from pipeline import rules as rules_mod
-from pipeline import store
-from pipeline.ingest import ingest
-from pipeline.process import process
+from . import rules as rules_mod
+from . import store
+from .ingest import ingest
+from .process import process
 
 BATCH = 256  # articles per batch and per transaction
 
@@ -31,8 +31,8 @@ def default_workers() -> int:
 def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[str], None]] = None,
             workers: Optional[int] = None) -> dict:
     """Extract every article of the dumps into db_path; returns the run's statistics."""
-    from pipeline.extract import load_all
-    from pipeline.segment import segment
+    from .extract import load_all
+    from .segment import segment
 
     report = report or (lambda msg: print(msg, file=sys.stderr))
     workers = default_workers() if workers is None else max(1, workers)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from schemas import Sentence
+from .schemas import Sentence
 
 _LINE = re.compile(r"[^\n]+")
 

@@ -12,9 +12,9 @@ from typing import Iterable, Optional
 
 import sqlite_utils
 
-from schemas import Article, Count, DateValue, Deadline, DocumentLink, DocumentRef, Extraction, IngestError, Position
-from pipeline import canon
-from pipeline.resolve import aggregate_documents
+from .schemas import Article, Count, DateValue, Deadline, DocumentLink, DocumentRef, Extraction, IngestError, Position
+from . import canon
+from .resolve import aggregate_documents
 
 MENTION_TABLES = ("document_mentions", "dates", "counts", "positions", "deadlines", "document_links")
 

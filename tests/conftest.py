@@ -13,7 +13,7 @@ CORPUS = SHARED / "corpus"
 def make_article(text: str, published: str | None = None, art_id: str = "t"):
     from pipeline.ingest import sha256
     from pipeline.normalise import normalise
-    from schemas import Article
+    from pipeline.schemas import Article
 
     norm, _ = normalise(text)
     return Article(id=art_id, source="test", text=norm, published=published,

@@ -3,7 +3,7 @@ import json
 import unicodedata
 
 from pipeline.ingest import ingest
-from schemas import Article, IngestError
+from pipeline.schemas import Article, IngestError
 
 TEXT = "Sáng 20/3, Ban Chỉ đạo tỉnh tổ chức họp phiên đầu tiên."
 

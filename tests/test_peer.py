@@ -7,7 +7,7 @@ from conftest import SHARED
 from pipeline.export import to_gold
 from pipeline.ingest import ingest
 from pipeline.process import process
-from schemas import Article
+from pipeline.schemas import Article
 
 PEER = SHARED / "peer" / "duckling-vi.jsonl"
 

@@ -9,7 +9,7 @@ import bisect
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from schemas import Article, Sentence
+from ..schemas import Article, Sentence
 
 
 @dataclass
@@ -57,8 +57,8 @@ def select(cands: Iterable[Candidate]) -> list[Candidate]:
 
 def load_all() -> dict:
     """Load and compile every rule set now, so a broken rule file fails before any article is read."""
-    from pipeline import numbers, resolve
-    from pipeline.extract import counts, dates, deadlines, documents, links, officials
+    from .. import numbers, resolve
+    from . import counts, dates, deadlines, documents, links, officials
 
     return {
         "number": numbers.numerals(),

@@ -4,11 +4,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from schemas import Count
+from ..schemas import Count
 
-from pipeline import numbers
-from pipeline import rules as rules_mod
-from pipeline.extract import Candidate, Context, select
+from .. import numbers
+from .. import rules as rules_mod
+from . import Candidate, Context, select
 
 RULE_FILE = "counts.yaml"
 _QUOTES = re.compile(r'["“”]')

@@ -7,10 +7,10 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from schemas import DateValue
+from ..schemas import DateValue
 
-from pipeline import rules as rules_mod
-from pipeline.extract import Candidate, Context, select
+from .. import rules as rules_mod
+from . import Candidate, Context, select
 
 RULE_FILE = "dates.yaml"
 

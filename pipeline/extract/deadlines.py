@@ -5,10 +5,10 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from schemas import DateValue, Deadline, Position
+from ..schemas import DateValue, Deadline, Position
 
-from pipeline import rules as rules_mod
-from pipeline.extract import Context
+from .. import rules as rules_mod
+from . import Context
 
 RULE_FILE = "deadlines.yaml"
 _MAX_BACK = 160

@@ -5,11 +5,11 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from schemas import DocumentRef
+from ..schemas import DocumentRef
 
-from pipeline import rules as rules_mod
-from pipeline.extract import Candidate, Context, select
-from pipeline.extract.dates import date_at
+from .. import rules as rules_mod
+from . import Candidate, Context, select
+from .dates import date_at
 
 RULE_FILE = "documents.yaml"
 _SPACES = re.compile(r"\s+")

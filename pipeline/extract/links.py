@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from schemas import DocumentLink, DocumentRef
+from ..schemas import DocumentLink, DocumentRef
 
-from pipeline import rules as rules_mod
-from pipeline.extract import Context
+from .. import rules as rules_mod
+from . import Context
 
 RULE_FILE = "links.yaml"
 

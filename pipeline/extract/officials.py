@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
-from schemas import Position
+from ..schemas import Position
 
-from pipeline import canon
-from pipeline import rules as rules_mod
-from pipeline.extract import Context
+from .. import canon
+from .. import rules as rules_mod
+from . import Context
 
 RULE_FILE = "officials.yaml"
 
@@ -239,8 +239,8 @@ def _asked(prefix: str, stop: re.Pattern) -> Optional[str]:
 
 @lru_cache(maxsize=1)
 def _responsible_patterns() -> tuple[re.Pattern, re.Pattern]:
-    from pipeline.extract.deadlines import deadline_rules
-    from pipeline.extract.documents import document_rules
+    from .deadlines import deadline_rules
+    from .documents import document_rules
 
     return (document_rules().rs.compile(r"^\W*(?P<org>{ORG})", where="responsible"),
             deadline_rules().responsible_stop)
