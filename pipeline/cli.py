@@ -43,11 +43,16 @@ def extract(inputs, db_path, quiet, workers):
     except RuleError as exc:
         click.echo(f"error: bad rule file: {exc}", err=True)
         sys.exit(2)
+    skipped = stats.get("skipped", [])
     click.echo(
         f"{stats['articles']} articles ({stats['new']} new, {stats['changed']} changed, "
         f"{stats['unchanged']} unchanged), {stats['errors']} input errors, "
-        f"{stats['chars'] / max(stats['seconds'], 1e-9) / 1e6:.2f} M chars/s -> {db_path}"
+        + (f"{len(skipped)} files skipped, " if skipped else "")
+        + f"{stats['chars'] / max(stats['seconds'], 1e-9) / 1e6:.2f} M chars/s -> {db_path}"
     )
+    if stats["articles"] == 0:
+        click.echo(f"error: no article read from {', '.join(map(str, inputs))} (see the input problems above)", err=True)
+        sys.exit(1)
 
 
 @cli.command()

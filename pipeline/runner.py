@@ -42,6 +42,7 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
     db = store.connect(db_path)
     run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
     stats = {"articles": 0, "new": 0, "changed": 0, "unchanged": 0, "errors": 0, "chars": 0}
+    skipped = []  # files of no known format, named once each
     t0 = time.perf_counter()
 
     def todo() -> Iterator[Article]:
@@ -49,6 +50,8 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
             if isinstance(item, IngestError):
                 if item.level == "error":
                     stats["errors"] += 1
+                if item.kind == "skipped":
+                    skipped.append(item.source)
                 where = f"{item.source}:{item.line}" if item.line else item.source
                 report(f"{item.level}: {where}: {item.kind}: {item.message}")
                 with db.conn:
@@ -88,6 +91,7 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     store.finish_run(db, run_id, stats)
     stats["run"] = run_id
+    stats["skipped"] = skipped
     return stats
 
 

@@ -104,8 +104,12 @@ def _m003_deadlines_links(db: sqlite_utils.Database) -> None:
     db["document_links"].create_index(["target_ref"])
 
 
+def _m004_article_author(db: sqlite_utils.Database) -> None:
+    db["articles"].add_column("author", str)
+
+
 MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials),
-              ("003_deadlines_links", _m003_deadlines_links)]
+              ("003_deadlines_links", _m003_deadlines_links), ("004_article_author", _m004_article_author)]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
@@ -142,7 +146,8 @@ def status(db: sqlite_utils.Database, article: Article, rules_hash: str) -> str:
     return "unchanged" if row[0] == article.sha256 and row[1] == rules_hash else "changed"
 
 
-_ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at")
+_ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at",
+                 "author")
 _MENTION_COLS = ("id", "article_id", "start", "end", "raw", "rule")
 _EXTRA_COLS = {
     "document_mentions": ("document_id", "type", "type_source", "issued", "issuer"),
@@ -174,7 +179,8 @@ def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
     conn.execute(
         f"""INSERT INTO articles ({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})
             ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ARTICLE_COLS[1:])}""",
-        [a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text, _now()],
+        [a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text, _now(),
+         a.author],
     )
     for doc in aggregate_documents(ex.documents):
         first = next(d for d in ex.documents if d.ref == doc["ref"])
@@ -231,7 +237,8 @@ def load_extraction(db: sqlite_utils.Database, article_id: str) -> Optional[Extr
     if not rows:
         return None
     r = rows[0]
-    article = Article(id=r["id"], source=r["source"] or "", url=r["url"], title=r["title"], published=r["published"],
+    article = Article(id=r["id"], source=r["source"] or "", url=r["url"], title=r["title"], author=r.get("author"),
+                      published=r["published"],
                       published_source=r["published_source"], text=r["text"], sha256=r["sha256"])
 
     def base(row):

@@ -17,8 +17,9 @@ class Article(Record):
     source: str  # file the article came from (and line, for dumps)
     url: Optional[str] = None
     title: Optional[str] = None
+    author: Optional[str] = None  # from a page's own metadata (HTML, WARC)
     published: Optional[str] = None  # FORMAT notation (2025-01-13, 2025-01) or None
-    published_source: Optional[str] = None  # "metadata", "dateline", ...
+    published_source: Optional[str] = None  # "metadata", "warc", or the published.* rule
     text: str
     sha256: str = ""
 
