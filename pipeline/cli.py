@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +11,10 @@ import click
 from . import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
+# in the repository the defaults are its data/ folders; installed, they are the working directory's
+IN_REPO = (ROOT / "rules").is_dir() and (ROOT / "data").is_dir()
+DEFAULT_RAW = ROOT / "data/raw" if IN_REPO else Path("data/raw")
+DEFAULT_DB = ROOT / "data/out/extract.db" if IN_REPO else Path("data/out/extract.db")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,54 +23,105 @@ def cli():
     """Vietnamese political and government news -> structured SQLite data."""
 
 
+def fail(message: str, code: int = 2) -> None:
+    """One line on stderr and an exit code: what a user sees instead of a traceback."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_db(path: Path, must_exist: bool = False) -> None:
+    """--db must be a SQLite file or a path where one can be created."""
+    if path.is_dir():
+        fail(f"--db {path} is a directory; give a file path such as {path / 'extract.db'}")
+    if not path.exists():
+        if must_exist:
+            fail(f"no database at {path}: run `extract` first")
+        return
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        fail(f"--db {path}: cannot read it ({exc.strerror or exc})")
+    if head and head != SQLITE_HEADER:
+        fail(f"--db {path} is not a SQLite database; give a new path or an existing database")
+
+
+def check_inputs(inputs: list[Path]) -> None:
+    for p in inputs:
+        if not p.exists():
+            fail(f"no such input: {p}")
+        if not os.access(p, os.R_OK) or (p.is_dir() and not os.access(p, os.X_OK)):
+            fail(f"cannot read input {p} (permission denied)")
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--db", "db_path", default=ROOT / "data/out/extract.db", type=click.Path(path_type=Path),
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path),
               show_default=True, help="SQLite database to create or update")
-@click.option("--quiet", is_flag=True, help="do not list input problems")
-@click.option("--workers", type=int, default=None, help="processes extracting in parallel (default: up to 2 cores)")
+@click.option("--quiet", "-q", is_flag=True, help="no progress, no summary, no list of input problems (the exit code tells)")
+@click.option("--workers", type=int, default=None, help="processes extracting in parallel, 1 or more (default: up to 2 cores)")
 def extract(inputs, db_path, quiet, workers):
-    """Extract every article of INPUTS (dirs, .txt or .jsonl; default data/raw) into the database.
+    """Extract every article of INPUTS (directories or files; default data/raw) into the database.
 
-    Re-running on the same input changes nothing; a changed article replaces its own
-    rows. Bad input is reported, recorded in the errors table and skipped.
+    Reads .txt, .jsonl, .html/.htm, .warc/.warc.gz, and .txt/.jsonl/.html compressed with
+    .gz, .bz2 or .zst; other files are skipped and named. Re-running on the same input
+    changes nothing; a changed article replaces its own rows. Bad input is reported,
+    recorded in the errors table and skipped. A progress bar shows on a terminal.
     """
+    import sqlite3
+
     from .rules import RuleError
     from .runner import extract as run
 
-    inputs = list(inputs) or [ROOT / "data/raw"]
-    missing = [p for p in inputs if not p.exists()]
-    if missing:
-        raise click.UsageError(f"no such input: {', '.join(map(str, missing))}")
+    inputs = list(inputs) or [DEFAULT_RAW]
+    if workers is not None and workers < 1:
+        fail(f"--workers must be 1 or more (got {workers})")
+    check_inputs(inputs)
+    check_db(db_path)
+    progress = None
+    if not quiet and sys.stderr.isatty():
+        from .progress import Progress
+
+        progress = Progress(sys.stderr)
+    if quiet:
+        report = lambda m: None  # noqa: E731
+    elif progress is not None:
+        report = progress.write
+    else:
+        report = lambda m: click.echo(m, err=True)  # noqa: E731
     try:
-        stats = run(inputs, db_path, report=(lambda m: None) if quiet else (lambda m: click.echo(m, err=True)),
-                    workers=workers)
+        stats = run(inputs, db_path, report=report, workers=workers, progress=progress)
     except RuleError as exc:
-        click.echo(f"error: bad rule file: {exc}", err=True)
-        sys.exit(2)
+        fail(f"bad rule file: {exc}")
+    except sqlite3.DatabaseError as exc:
+        fail(f"--db {db_path}: {exc}")
+    except OSError as exc:
+        fail(f"{exc.filename or db_path}: {exc.strerror or exc}")
     skipped = stats.get("skipped", [])
-    click.echo(
-        f"{stats['articles']} articles ({stats['new']} new, {stats['changed']} changed, "
-        f"{stats['unchanged']} unchanged), {stats['errors']} input errors, "
-        + (f"{len(skipped)} files skipped, " if skipped else "")
-        + f"{stats['chars'] / max(stats['seconds'], 1e-9) / 1e6:.2f} M chars/s -> {db_path}"
-    )
+    if not quiet:
+        click.echo(
+            f"{stats['articles']} articles ({stats['new']} new, {stats['changed']} changed, "
+            f"{stats['unchanged']} unchanged), {stats['errors']} input errors, "
+            + (f"{len(skipped)} files skipped, " if skipped else "")
+            + f"{stats['chars'] / max(stats['seconds'], 1e-9) / 1e6:.2f} M chars/s -> {db_path}"
+        )
     if stats["articles"] == 0:
-        click.echo(f"error: no article read from {', '.join(map(str, inputs))} (see the input problems above)", err=True)
-        sys.exit(1)
+        fail(f"no article read from {', '.join(map(str, inputs))} (see the input problems above)", code=1)
 
 
 @cli.command()
-@click.option("--db", "db_path", default=ROOT / "data/out/extract.db", type=click.Path(path_type=Path), show_default=True)
-@click.option("--out", "out_dir", default=ROOT / "data/out/gold", type=click.Path(path_type=Path), show_default=True,
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path), show_default=True)
+@click.option("--out", "out_dir", default=DEFAULT_DB.parent / "gold", type=click.Path(path_type=Path), show_default=True,
               help="directory for one JSON file per article")
 def export(db_path, out_dir):
     """Write one gold-format JSON file per article (../shared/corpus/FORMAT.md)."""
     from . import store
     from .export import to_gold, write
 
-    if not db_path.exists():
-        raise click.UsageError(f"no database at {db_path}: run `extract` first")
+    check_db(db_path, must_exist=True)
     db = store.connect(db_path)
     n = 0
     for (art_id,) in db.execute("SELECT id FROM articles ORDER BY id").fetchall():
@@ -98,7 +154,7 @@ def audit(corpus, diff, as_json, no_gate):
 
 @cli.command()
 @click.option("-n", "--articles", default=2000, show_default=True, help="size of the synthetic dump")
-@click.option("--raw", default=ROOT / "data/raw", type=click.Path(path_type=Path), show_default=True)
+@click.option("--raw", default=DEFAULT_RAW, type=click.Path(path_type=Path), show_default=True)
 @click.option("--workers", type=int, default=None, help="as for extract")
 def bench(articles, raw, workers):
     """Time extract end to end on a synthetic dump made from the sample articles."""

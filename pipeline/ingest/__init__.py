@@ -10,13 +10,13 @@ files (`.name`) are passed over.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Optional
 
 from ..schemas import IngestError
 from .common import DecodeError, Item, decode, id_from_url, parse_published, sha256  # noqa: F401 (the package's API)
 from .registry import SUFFIXES, format_of, read
 
-__all__ = ["ingest", "iter_paths", "Item", "SUFFIXES", "decode", "sha256", "id_from_url", "parse_published"]
+__all__ = ["ingest", "input_bytes", "iter_paths", "Item", "SUFFIXES", "decode", "sha256", "id_from_url", "parse_published"]
 
 
 def iter_paths(inputs: list[Path]) -> Iterator[Path]:
@@ -29,8 +29,13 @@ def iter_paths(inputs: list[Path]) -> Iterator[Path]:
             yield inp
 
 
-def ingest(inputs: list[Path]) -> Iterator[Item]:
-    """Every article and every input problem, in file order, streaming."""
+def input_bytes(inputs: list[Path]) -> int:
+    """Size on disk of what ingest will read (for progress and ETA)."""
+    return sum(p.stat().st_size for p in iter_paths(inputs) if p.exists() and format_of(p) is not None)
+
+
+def ingest(inputs: list[Path], on_bytes: Optional[Callable[[int], None]] = None) -> Iterator[Item]:
+    """Every article and every input problem, in file order, streaming; on_bytes(n) follows the bytes read."""
     for path in iter_paths(inputs):
         if not path.exists():
             yield IngestError(source=str(path), kind="io", message="no such file or directory")
@@ -39,7 +44,7 @@ def ingest(inputs: list[Path]) -> Iterator[Item]:
             yield IngestError(source=str(path), kind="skipped", level="warning",
                               message=f"skipped: not an article dump ({kind}); read are {', '.join(_READ)}")
         else:
-            yield from read(path)
+            yield from read(path, on_bytes)
 
 
 _READ = (".txt", ".jsonl", ".html", ".htm", ".warc", ".warc.gz", "and .txt/.jsonl/.html as .gz, .bz2, .zst")
