@@ -169,4 +169,6 @@ def bench(articles, raw, workers):
 
 
 def main():
-    cli(prog_name="python -m pipeline")
+    """The console script (its help names it: vn-gov-extract) and `python -m <package>`."""
+    name = Path(sys.argv[0]).name
+    cli(prog_name=f"python -m {__package__}" if name in ("__main__.py", "-m", "") else name)

@@ -42,7 +42,7 @@ def ingest(inputs: list[Path], on_bytes: Optional[Callable[[int], None]] = None)
         elif format_of(path) is None:
             kind = "".join(path.suffixes[-2:]) or "no extension"
             yield IngestError(source=str(path), kind="skipped", level="warning",
-                              message=f"skipped: not an article dump ({kind}); read are {', '.join(_READ)}")
+                              message=f"not an article dump ({kind}); read are {', '.join(_READ)}")
         else:
             yield from read(path, on_bytes)
 
