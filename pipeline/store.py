@@ -15,6 +15,7 @@ import sqlite_utils
 from .schemas import Article, Count, DateValue, Deadline, DocumentLink, DocumentRef, Extraction, IngestError, Position
 from . import canon
 from .resolve import aggregate_documents
+from .tables import BY_NAME as DESCRIBED
 
 MENTION_TABLES = ("document_mentions", "dates", "counts", "positions", "deadlines", "document_links")
 
@@ -27,36 +28,19 @@ def _id(*parts) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
-def _mention_columns() -> dict:
-    return {"id": str, "article_id": str, "start": int, "end": int, "raw": str, "rule": str}
+def _create(db: sqlite_utils.Database, name: str, **kwargs) -> None:
+    """A table as pipeline/tables.py describes it (the columns and their types live there only)."""
+    db[name].create(DESCRIBED[name].types(), pk="id", **kwargs)
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["articles"].create({
-        "id": str, "source": str, "url": str, "title": str, "published": str, "published_source": str,
-        "sha256": str, "rules_hash": str, "text": str, "loaded_at": str,
-    }, pk="id", not_null={"text", "sha256"})
-    db["documents"].create({
-        "id": str, "ref": str, "type": str, "number": str, "code": str, "issuer_code": str,
-        "style": str, "issuer": str, "issued": str,
-    }, pk="id")
-    db["document_mentions"].create({
-        **_mention_columns(), "document_id": str, "type": str, "type_source": str, "issued": str, "issuer": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("document_id", "documents", "id")])
-    db["dates"].create({
-        **_mention_columns(), "value": str, "granularity": str, "first_day": str, "last_day": str, "resolved_by": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
-    db["counts"].create({
-        **_mention_columns(), "value": float, "unit": str, "approx": int, "total": float,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
-    db["errors"].create({
-        "id": str, "source": str, "line": int, "kind": str, "level": str, "message": str,
-        "first_run": int, "last_run": int,
-    }, pk="id")
-    db["runs"].create({
-        "id": int, "started": str, "finished": str, "input": str, "rules_hash": str, "articles": int,
-        "new": int, "changed": int, "unchanged": int, "errors": int, "chars": int, "seconds": float,
-    }, pk="id")
+    _create(db, "articles", not_null={"text", "sha256"})
+    _create(db, "documents")
+    _create(db, "document_mentions", foreign_keys=[("article_id", "articles", "id"), ("document_id", "documents", "id")])
+    _create(db, "dates", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "counts", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "errors")
+    _create(db, "runs")
     for table in ("document_mentions", "dates", "counts"):
         db[table].create_index(["article_id"])
     db["document_mentions"].create_index(["document_id"])
@@ -70,11 +54,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 
 def _m002_officials(db: sqlite_utils.Database) -> None:
-    db["officials"].create({"id": str, "name": str}, pk="id")
-    db["positions"].create({
-        **_mention_columns(), "official_id": str, "name": str, "post": str, "canonical": str, "org": str,
-        "place": str, "former": int,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("official_id", "officials", "id")])
+    _create(db, "officials")
+    _create(db, "positions", foreign_keys=[("article_id", "articles", "id"), ("official_id", "officials", "id")])
     db["positions"].create_index(["article_id"])
     db["positions"].create_index(["official_id"])
     db["positions"].create_index(["canonical"])
@@ -90,26 +71,27 @@ def _m002_officials(db: sqlite_utils.Database) -> None:
 
 
 def _m003_deadlines_links(db: sqlite_utils.Database) -> None:
-    db["deadlines"].create({
-        **_mention_columns(), "due": str, "due_start": str, "due_end": str, "granularity": str, "task": str,
-        "responsible": str, "evidence": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "deadlines", foreign_keys=[("article_id", "articles", "id")])
     db["deadlines"].create_index(["article_id"])
     db["deadlines"].create_index(["due_end"])
-    db["document_links"].create({
-        **_mention_columns(), "source_ref": str, "target_ref": str, "relation": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("source_ref", "documents", "id"),
-                              ("target_ref", "documents", "id")])
+    _create(db, "document_links", foreign_keys=[("article_id", "articles", "id"), ("source_ref", "documents", "id"),
+                                                 ("target_ref", "documents", "id")])
     db["document_links"].create_index(["article_id"])
     db["document_links"].create_index(["target_ref"])
 
 
-def _m004_article_author(db: sqlite_utils.Database) -> None:
-    db["articles"].add_column("author", str)
+def _add_described_columns(db: sqlite_utils.Database) -> None:
+    """A database made before a column was described (articles.author) gets it, on every open."""
+    for t in DESCRIBED.values():
+        if not t.view and t.name in db.table_names():
+            have = db[t.name].columns_dict
+            for name, type_ in t.types().items():
+                if name not in have:
+                    db[t.name].add_column(name, type_)
 
 
 MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials),
-              ("003_deadlines_links", _m003_deadlines_links), ("004_article_author", _m004_article_author)]
+              ("003_deadlines_links", _m003_deadlines_links)]
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
@@ -135,6 +117,8 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
                 fn(db)
                 db["migrations"].insert({"name": name, "applied": _now()})
             applied.append(name)
+    with db.conn:
+        _add_described_columns(db)
     return applied
 
 
