@@ -1,4 +1,4 @@
-"""Command line: extract, export, audit, bench. Options in, library calls, errors -> exit codes."""
+"""Command line: extract, export, search, audit, bench, metadata, schema. Options in, library calls, errors -> exit codes."""
 from __future__ import annotations
 
 import json
@@ -108,6 +108,9 @@ def extract(inputs, db_path, quiet, workers):
             + (f"{len(skipped)} files skipped, " if skipped else "")
             + f"{stats['chars'] / max(stats['seconds'], 1e-9) / 1e6:.2f} M chars/s -> {db_path}"
         )
+    from .metadata import write as write_metadata
+
+    write_metadata(db_path)  # Datasette's description of the database, beside it
     if stats["articles"] == 0:
         fail(f"no article read from {', '.join(map(str, inputs))} (see the input problems above)", code=1)
 
@@ -166,6 +169,55 @@ def bench(articles, raw, workers):
         f"{r['chars_per_second']:,} chars/s, {r['mb_per_second']} MB/s, peak memory {r['peak_rss_mb']} MB "
         f"(main process; {r['workers']} worker(s), each {r['peak_worker_rss_mb']} MB at most)"
     )
+
+
+@cli.command()
+@click.argument("query")
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path), show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="print the hits as JSON lines")
+def search(query, db_path, limit, as_json):
+    """Articles whose title or text contains QUERY (every word, as written): a ref such as 57-NQ/TW works.
+
+    The query is quoted for FTS5, so `-`, `/`, `"`, `*`, `AND`, `NEAR` are plain text.
+    """
+    from . import store
+    from .search import search as run
+
+    check_db(db_path, must_exist=True)
+    hits = run(store.connect(db_path), query, limit)
+    for h in hits:
+        if as_json:
+            click.echo(json.dumps(h, ensure_ascii=False))
+        else:
+            click.echo(f"{h['article_id']}\t{h['published'] or '-'}\t{h['title'] or ''}\n    {h['snippet']}")
+    if not as_json:
+        click.echo(f"{len(hits)} articles", err=True)
+
+
+@cli.command()
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path), show_default=True)
+def metadata(db_path):
+    """Write the Datasette metadata next to the database (extract does it too): DB -> DB stem + .metadata.json."""
+    from .metadata import write
+
+    check_db(db_path)
+    click.echo(write(db_path))
+
+
+@cli.command()
+@click.option("--readme", is_flag=True, help="print the README's table of tables and columns instead")
+def schema(readme):
+    """Print the JSON Schema of the exported records (one per article, `export`), from the pydantic models."""
+    if readme:
+        from .tables import readme_table
+
+        click.echo(readme_table())
+        return
+    from .schemas import ExportRecord
+
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", **ExportRecord.model_json_schema()}
+    click.echo(json.dumps(schema, ensure_ascii=False, indent=2))
 
 
 def main():
