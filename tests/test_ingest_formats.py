@@ -186,3 +186,17 @@ def test_a_run_that_reads_no_article_fails(tmp_path):
     res = CliRunner().invoke(cli, ["extract", str(tmp_path), "--db", str(tmp_path / "o.db")])
     assert res.exit_code == 1
     assert "no article read" in res.output and "a.csv" in res.output
+
+
+def test_a_page_saved_as_txt_or_in_a_text_field_is_read_as_html(tmp_path):
+    page = (PAGES / "vietq-57.html").read_text(encoding="utf-8")
+    (tmp_path / "saved.txt").write_text(page, encoding="utf-8")
+    (tmp_path / "d.jsonl").write_text(json.dumps({"id": "j", "text": page}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("<b>Chú ý</b>: Tỉnh ủy họp chiều 20/3.", encoding="utf-8")  # text, not a page
+    arts, errs = _split(ingest([tmp_path]))
+    assert not errs
+    by_id = {a.id: a for a in arts}
+    for art in (by_id["saved"], by_id["j"]):
+        assert art.title.startswith("Quán triệt") and art.published == "2025-01-13"
+        assert "<!DOCTYPE" not in art.text and "25.346.781" not in art.text and "Bùi Thị Minh Hoài" not in art.text
+    assert by_id["plain"].text.startswith("<b>Chú ý</b>")

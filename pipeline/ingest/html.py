@@ -7,6 +7,7 @@ event dates are never taken as the publication date (htmldate's extensive search
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator, Optional, Union
 
@@ -18,6 +19,14 @@ _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 
 class NoMainText(ValueError):
     pass
+
+
+_HTML_START = re.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>]|head[\s>])", re.I | re.S)
+
+
+def looks_like_html(text: str) -> bool:
+    """A page saved under another name (.txt, a JSONL `text`): it starts as an HTML document does."""
+    return bool(_HTML_START.match(text[:2000]))
 
 
 def page(html: Union[str, bytes], url: Optional[str] = None) -> tuple[str, dict]:

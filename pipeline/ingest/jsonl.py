@@ -12,6 +12,7 @@ from typing import BinaryIO, Callable, Iterator
 
 from ..schemas import Article, IngestError
 from .common import DecodeError, Item, article, decode
+from .html import NoMainText, looks_like_html, merge, page
 
 META = ("id", "url", "title", "published")
 
@@ -68,11 +69,12 @@ def _line(source: str, lineno: int, raw: bytes) -> Iterator[Item]:
     if meta["id"] is not None:
         meta["id"] = str(meta["id"])
     text = obj.get("text")
-    if (not isinstance(text, str) or not text.strip()) and isinstance(obj.get("html"), str) and obj["html"].strip():
-        from .html import NoMainText, merge, page
-
+    html = obj.get("html")
+    if isinstance(text, str) and looks_like_html(text):  # a crawler that put the page in `text`
+        html, text = text, None
+    if (not isinstance(text, str) or not text.strip()) and isinstance(html, str) and html.strip():
         try:
-            text, page_meta = page(obj["html"], url=meta["url"])
+            text, page_meta = page(html, url=meta["url"])
         except NoMainText as exc:
             yield IngestError(source=source, line=lineno, kind="html", message=str(exc))
             return
