@@ -117,3 +117,13 @@ def test_progress_bar_on_a_terminal(raw, tmp_path):
     assert proc.returncode == 0
     assert "extract: 100%" in drawn and "3 articles" in drawn and "chars/s" in drawn
     assert stdout.startswith("3 articles (3 new")
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["extract", "--workers", "abc"], "'abc' is not a valid integer"),
+    (["extract", "--nope"], "No such option '--nope'"),
+    (["bogus"], "No such command 'bogus'"),
+    (["search"], "Missing argument 'QUERY'"),
+])
+def test_usage_errors_are_one_line(argv, words):
+    _one_line_error(CliRunner().invoke(cli, argv), 2, words)
