@@ -77,6 +77,8 @@ def check_inputs(inputs: list[Path]) -> None:
     for p in inputs:
         if not p.exists():
             fail(f"no such input: {p}")
+        if not (p.is_file() or p.is_dir()):  # a FIFO or device would block or never end
+            fail(f"cannot read input {p}: not a file or directory")
         if not os.access(p, os.R_OK) or (p.is_dir() and not os.access(p, os.X_OK)):
             fail(f"cannot read input {p} (permission denied)")
 

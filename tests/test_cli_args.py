@@ -56,6 +56,12 @@ def test_missing_and_dangling_inputs(tmp_path):
         _one_line_error(CliRunner().invoke(cli, ["extract", str(path), "--db", str(tmp_path / "o.db")]), 2, "no such input")
 
 
+def test_input_that_is_not_a_file_or_directory(tmp_path):
+    os.mkfifo(tmp_path / "pipe.jsonl")  # reading it would wait forever
+    _one_line_error(CliRunner().invoke(cli, ["extract", str(tmp_path / "pipe.jsonl"), "--db", str(tmp_path / "o.db")]),
+                    2, "not a file or directory")
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
 def test_unreadable_input(raw, tmp_path):
     (raw / "a0.txt").chmod(0)
