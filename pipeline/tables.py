@@ -6,7 +6,7 @@ MENTION columns. A description in parentheses in the README is the text given he
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 COLUMN_TYPES = {"text": str, "integer": int, "real": float}

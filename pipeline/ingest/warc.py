@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from ..schemas import Article, IngestError
+from ..schemas import IngestError
 from .common import DecodeError, Item, article, decode
 from .html import NoMainText, page
 
