@@ -63,3 +63,16 @@ def test_installed_package_extracts_from_another_directory(installed):
     conn = sqlite3.connect(elsewhere / "out.db")
     assert ("57-NQ/TW",) in conn.execute("select document_id from document_mentions").fetchall()
     assert conn.execute("select count(*) from positions").fetchone()[0] > 0
+
+
+def test_every_subpackage_is_listed_for_install():
+    """pyproject.toml lists the packages (package-dir renames them): a new sub-package must be added there."""
+    import tomllib
+
+    conf = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    listed = set(conf["packages"])
+    found = {"vn_gov_extract" + ("." + ".".join(p.parent.relative_to(ROOT / "pipeline").parts) if p.parent != ROOT / "pipeline" else "")
+             for p in (ROOT / "pipeline").rglob("__init__.py")}
+    assert found <= listed, found - listed
+    for name in listed:
+        assert (ROOT / conf["package-dir"][name]).is_dir(), name
