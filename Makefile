@@ -6,9 +6,12 @@ RAW   ?= data/raw
 DB    ?= data/out/extract.db
 OUT   ?= data/out/gold
 N     ?= 2000
+HOST  ?= 127.0.0.1
+PORT  ?= 8001
+META  := $(basename $(DB)).metadata.json
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: help setup extract export audit audit-diff test bench clean
+.PHONY: help setup extract export audit audit-diff test bench clean serve query search
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -38,5 +41,16 @@ test: $(STAMP) ## run the test suite (rule examples, stages, CLI, audit gate)
 bench: $(STAMP) ## time extract on a synthetic dump of N (2000) articles made from data/raw
 	$(BIN)/python -m pipeline bench -n $(N) --raw $(RAW)
 
+serve: $(STAMP) ## browse DB in Datasette on 127.0.0.1:8001 (HOST=, PORT=; extracts first when DB is missing)
+	test -f $(DB) || $(MAKE) extract
+	$(BIN)/python -m pipeline metadata --db $(DB)
+	$(BIN)/datasette serve $(DB) --metadata $(META) --host $(HOST) --port $(PORT)
+
+query: $(STAMP) ## run SQL="select ..." on DB with sqlite-utils (JSON rows; add FMT=--table for a table)
+	$(BIN)/sqlite-utils $(DB) "$(SQL)" $(FMT)
+
+search: $(STAMP) ## articles containing Q="57-NQ/TW" (words as written, quoted for FTS5)
+	$(BIN)/python -m pipeline search "$(Q)" --db $(DB)
+
 clean: ## remove outputs (not the venv)
-	rm -rf data/out/*.db data/out/*.db-* $(OUT)
+	rm -rf data/out/*.db data/out/*.db-* data/out/*.metadata.json $(OUT)

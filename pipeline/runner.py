@@ -18,7 +18,7 @@ from .schemas import Article, Extraction, IngestError
 
 from . import rules as rules_mod
 from . import store
-from .ingest import ingest
+from .ingest import ingest, input_bytes
 from .process import process
 
 BATCH = 256  # articles per batch and per transaction
@@ -29,8 +29,12 @@ def default_workers() -> int:
 
 
 def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[str], None]] = None,
-            workers: Optional[int] = None) -> dict:
-    """Extract every article of the dumps into db_path; returns the run's statistics."""
+            workers: Optional[int] = None, progress=None) -> dict:
+    """Extract every article of the dumps into db_path; returns the run's statistics.
+
+    progress, if given, is told the input size (start), the bytes read (read), each article
+    (article) and the end (close), as pipeline.progress.Progress draws it.
+    """
     from .extract import load_all
     from .segment import segment
 
@@ -42,13 +46,19 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
     db = store.connect(db_path)
     run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
     stats = {"articles": 0, "new": 0, "changed": 0, "unchanged": 0, "errors": 0, "chars": 0}
+    skipped = []  # files of no known format, named once each
     t0 = time.perf_counter()
 
+    if progress is not None:
+        progress.start(input_bytes(inputs))
+
     def todo() -> Iterator[Article]:
-        for item in ingest(inputs):
+        for item in ingest(inputs, on_bytes=progress.read if progress is not None else None):
             if isinstance(item, IngestError):
                 if item.level == "error":
                     stats["errors"] += 1
+                if item.kind == "skipped":
+                    skipped.append(item.source)
                 where = f"{item.source}:{item.line}" if item.line else item.source
                 report(f"{item.level}: {where}: {item.kind}: {item.message}")
                 with db.conn:
@@ -56,6 +66,8 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                 continue
             stats["articles"] += 1
             stats["chars"] += len(item.text)
+            if progress is not None:
+                progress.article(len(item.text))
             state = store.status(db, item, rules_hash)
             stats[state] += 1
             if state != "unchanged":
@@ -85,9 +97,12 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
         if pool is not None:
             pool.close()
             pool.join()
+        if progress is not None:
+            progress.close()
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     store.finish_run(db, run_id, stats)
     stats["run"] = run_id
+    stats["skipped"] = skipped
     return stats
 
 

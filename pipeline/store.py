@@ -15,6 +15,7 @@ import sqlite_utils
 from .schemas import Article, Count, DateValue, Deadline, DocumentLink, DocumentRef, Extraction, IngestError, Position
 from . import canon
 from .resolve import aggregate_documents
+from .tables import BY_NAME as DESCRIBED
 
 MENTION_TABLES = ("document_mentions", "dates", "counts", "positions", "deadlines", "document_links")
 
@@ -27,36 +28,19 @@ def _id(*parts) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
-def _mention_columns() -> dict:
-    return {"id": str, "article_id": str, "start": int, "end": int, "raw": str, "rule": str}
+def _create(db: sqlite_utils.Database, name: str, **kwargs) -> None:
+    """A table as pipeline/tables.py describes it (the columns and their types live there only)."""
+    db[name].create(DESCRIBED[name].types(), pk="id", **kwargs)
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["articles"].create({
-        "id": str, "source": str, "url": str, "title": str, "published": str, "published_source": str,
-        "sha256": str, "rules_hash": str, "text": str, "loaded_at": str,
-    }, pk="id", not_null={"text", "sha256"})
-    db["documents"].create({
-        "id": str, "ref": str, "type": str, "number": str, "code": str, "issuer_code": str,
-        "style": str, "issuer": str, "issued": str,
-    }, pk="id")
-    db["document_mentions"].create({
-        **_mention_columns(), "document_id": str, "type": str, "type_source": str, "issued": str, "issuer": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("document_id", "documents", "id")])
-    db["dates"].create({
-        **_mention_columns(), "value": str, "granularity": str, "first_day": str, "last_day": str, "resolved_by": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
-    db["counts"].create({
-        **_mention_columns(), "value": float, "unit": str, "approx": int, "total": float,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
-    db["errors"].create({
-        "id": str, "source": str, "line": int, "kind": str, "level": str, "message": str,
-        "first_run": int, "last_run": int,
-    }, pk="id")
-    db["runs"].create({
-        "id": int, "started": str, "finished": str, "input": str, "rules_hash": str, "articles": int,
-        "new": int, "changed": int, "unchanged": int, "errors": int, "chars": int, "seconds": float,
-    }, pk="id")
+    _create(db, "articles", not_null={"text", "sha256"})
+    _create(db, "documents")
+    _create(db, "document_mentions", foreign_keys=[("article_id", "articles", "id"), ("document_id", "documents", "id")])
+    _create(db, "dates", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "counts", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "errors")
+    _create(db, "runs")
     for table in ("document_mentions", "dates", "counts"):
         db[table].create_index(["article_id"])
     db["document_mentions"].create_index(["document_id"])
@@ -70,11 +54,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 
 def _m002_officials(db: sqlite_utils.Database) -> None:
-    db["officials"].create({"id": str, "name": str}, pk="id")
-    db["positions"].create({
-        **_mention_columns(), "official_id": str, "name": str, "post": str, "canonical": str, "org": str,
-        "place": str, "former": int,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("official_id", "officials", "id")])
+    _create(db, "officials")
+    _create(db, "positions", foreign_keys=[("article_id", "articles", "id"), ("official_id", "officials", "id")])
     db["positions"].create_index(["article_id"])
     db["positions"].create_index(["official_id"])
     db["positions"].create_index(["canonical"])
@@ -90,18 +71,23 @@ def _m002_officials(db: sqlite_utils.Database) -> None:
 
 
 def _m003_deadlines_links(db: sqlite_utils.Database) -> None:
-    db["deadlines"].create({
-        **_mention_columns(), "due": str, "due_start": str, "due_end": str, "granularity": str, "task": str,
-        "responsible": str, "evidence": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "deadlines", foreign_keys=[("article_id", "articles", "id")])
     db["deadlines"].create_index(["article_id"])
     db["deadlines"].create_index(["due_end"])
-    db["document_links"].create({
-        **_mention_columns(), "source_ref": str, "target_ref": str, "relation": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("source_ref", "documents", "id"),
-                              ("target_ref", "documents", "id")])
+    _create(db, "document_links", foreign_keys=[("article_id", "articles", "id"), ("source_ref", "documents", "id"),
+                                                 ("target_ref", "documents", "id")])
     db["document_links"].create_index(["article_id"])
     db["document_links"].create_index(["target_ref"])
+
+
+def _add_described_columns(db: sqlite_utils.Database) -> None:
+    """A database made before a column was described (articles.author) gets it, on every open."""
+    for t in DESCRIBED.values():
+        if not t.view and t.name in db.table_names():
+            have = db[t.name].columns_dict
+            for name, type_ in t.types().items():
+                if name not in have:
+                    db[t.name].add_column(name, type_)
 
 
 MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials),
@@ -131,6 +117,8 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
                 fn(db)
                 db["migrations"].insert({"name": name, "applied": _now()})
             applied.append(name)
+    with db.conn:
+        _add_described_columns(db)
     return applied
 
 
@@ -142,7 +130,8 @@ def status(db: sqlite_utils.Database, article: Article, rules_hash: str) -> str:
     return "unchanged" if row[0] == article.sha256 and row[1] == rules_hash else "changed"
 
 
-_ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at")
+_ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at",
+                 "author")
 _MENTION_COLS = ("id", "article_id", "start", "end", "raw", "rule")
 _EXTRA_COLS = {
     "document_mentions": ("document_id", "type", "type_source", "issued", "issuer"),
@@ -174,7 +163,8 @@ def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
     conn.execute(
         f"""INSERT INTO articles ({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})
             ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ARTICLE_COLS[1:])}""",
-        [a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text, _now()],
+        [a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text, _now(),
+         a.author],
     )
     for doc in aggregate_documents(ex.documents):
         first = next(d for d in ex.documents if d.ref == doc["ref"])
@@ -231,7 +221,8 @@ def load_extraction(db: sqlite_utils.Database, article_id: str) -> Optional[Extr
     if not rows:
         return None
     r = rows[0]
-    article = Article(id=r["id"], source=r["source"] or "", url=r["url"], title=r["title"], published=r["published"],
+    article = Article(id=r["id"], source=r["source"] or "", url=r["url"], title=r["title"], author=r.get("author"),
+                      published=r["published"],
                       published_source=r["published_source"], text=r["text"], sha256=r["sha256"])
 
     def base(row):
