@@ -52,16 +52,28 @@ def extract(inputs, db_path, quiet, workers):
 
 @cli.command()
 @click.option("--db", "db_path", default=ROOT / "data/out/extract.db", type=click.Path(path_type=Path), show_default=True)
-@click.option("--out", "out_dir", default=ROOT / "data/out/gold", type=click.Path(path_type=Path), show_default=True,
-              help="directory for one JSON file per article")
-def export(db_path, out_dir):
-    """Write one gold-format JSON file per article (../shared/corpus/FORMAT.md)."""
+@click.option("--out", "out_dir", default=None, type=click.Path(path_type=Path),
+              help="gold: directory for one JSON file per article (data/out/gold); spacy: the .spacy file "
+                   "(data/out/extract.spacy)")
+@click.option("--format", "fmt", type=click.Choice(["gold", "spacy"]), default="gold", show_default=True,
+              help="gold-format JSON, or a spaCy DocBin with the facts as spans and entities")
+def export(db_path, out_dir, fmt):
+    """Write one gold-format JSON file per article (../shared/corpus/FORMAT.md), or a spaCy DocBin."""
     from . import store
     from .export import to_gold, write
 
     if not db_path.exists():
         raise click.UsageError(f"no database at {db_path}: run `extract` first")
     db = store.connect(db_path)
+    if fmt == "spacy":
+        from .spacy_component import write_docbin
+
+        out = out_dir or ROOT / "data/out/extract.spacy"
+        ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+        n = write_docbin((store.load_extraction(db, i) for i in ids), out)
+        click.echo(f"{n} articles -> {out}")
+        return
+    out_dir = out_dir or ROOT / "data/out/gold"
     n = 0
     for (art_id,) in db.execute("SELECT id FROM articles ORDER BY id").fetchall():
         write(to_gold(store.load_extraction(db, art_id)), out_dir)

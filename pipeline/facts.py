@@ -99,5 +99,8 @@ def facts(ex: Extraction, labels: Iterable[str] = tuple(LABELS)) -> list[Fact]:
         spot = find_name(p.name, p.start, p.end)
         if spot:
             add(Fact("OFFICIAL", spot[0], spot[1], p.rule, p.name))
+    for f in out.values():
+        if f.label == "POST":  # a tuple, as it comes back from a DocBin (msgpack)
+            f.value["holders"] = tuple(f.value["holders"])
     return sorted(out.values(), key=lambda f: (f.start, -f.end, list(LABELS).index(f.label)))
 

@@ -136,3 +136,21 @@ def extraction_doc(nlp: Language, ex: Extraction, spans_key: str = SPANS_KEY, en
     if ents:
         set_entities(doc, spans_key)
     return doc
+
+
+def write_docbin(extractions: Iterable[Extraction], path) -> int:
+    """A DocBin of the extractions, facts as spans and entities, for `spacy train`; returns the number of docs."""
+    from pathlib import Path
+
+    from spacy.tokens import DocBin
+
+    nlp = blank()
+    db = DocBin(store_user_data=True)
+    n = 0
+    for ex in extractions:
+        db.add(extraction_doc(nlp, ex))
+        n += 1
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(path)
+    return n
