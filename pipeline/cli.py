@@ -1,4 +1,4 @@
-"""Command line: extract, export, audit, bench. Options in, library calls, errors -> exit codes."""
+"""Command line: extract, export, show, audit, bench. Options in, library calls, errors -> exit codes."""
 from __future__ import annotations
 
 import json
@@ -87,20 +87,49 @@ def export(db_path, out_dir, fmt):
 @click.option("--diff", is_flag=True, help="list each missed and spurious item, with the rule that made it")
 @click.option("--json", "as_json", is_flag=True, help="print the scores as JSON")
 @click.option("--no-gate", is_flag=True, help="exit 0 even when a field is under its threshold")
-def audit(corpus, diff, as_json, no_gate):
+@click.option("--html", "html_dir", type=click.Path(path_type=Path), default=None,
+              help="also write review pages into this directory: index.html and one page per article")
+def audit(corpus, diff, as_json, no_gate, html_dir):
     """Score extraction on a gold corpus; exit 1 when a field falls under tests/audit_thresholds.yaml."""
     from .audit import audit as run, failures, load_thresholds, render
 
     if not (corpus / "gold").is_dir() or not (corpus / "raw").is_dir():
         raise click.UsageError(f"{corpus} has no raw/ and gold/ directories")
-    report, _ = run(corpus)
+    report, extractions = run(corpus)
     thresholds = load_thresholds()
+    if html_dir is not None:
+        from .review import write_audit_pages
+
+        index = write_audit_pages(corpus, report, extractions, html_dir, thresholds)
+        click.echo(f"review pages -> {index}", err=True)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
         click.echo(render(report, diff=diff, thresholds=thresholds))
     if failures(report, thresholds) and not no_gate:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--db", "db_path", default=ROOT / "data/out/extract.db", type=click.Path(path_type=Path), show_default=True)
+@click.option("--out", "out_path", default=None, type=click.Path(path_type=Path),
+              help="HTML file to write (default data/out/show/ARTICLE_ID.html)")
+def show(article_id, db_path, out_path):
+    """Write an HTML page of one stored article with every fact highlighted (displaCy) and its values below."""
+    from . import store
+
+    if not db_path.exists():
+        raise click.UsageError(f"no database at {db_path}: run `extract` first")
+    ex = store.load_extraction(store.connect(db_path), article_id)
+    if ex is None:
+        raise click.UsageError(f"no article {article_id!r} in {db_path} (ids: `sqlite-utils {db_path} "
+                               "'select id, title from articles'`)")
+    from .review import article_page, write
+
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in article_id)
+    path = write(article_page(ex), out_path or ROOT / "data/out/show" / f"{safe}.html")
+    click.echo(f"{article_id} -> {path}")
 
 
 @cli.command()
