@@ -8,12 +8,14 @@ and spaCy users import this module; `extract` never loads spaCy.
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
+import re
 from typing import Iterable, List, Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, SpanGroup
-from spacy.util import filter_spans
+from spacy.util import filter_spans, get_words_and_spaces
 
 from .align import OffsetMap
 from .facts import ENTITY_LABELS, LABELS, Fact, check_labels, facts
@@ -138,6 +140,42 @@ def extraction_doc(nlp: Language, ex: Extraction, spans_key: str = SPANS_KEY, en
     return doc
 
 
+_WORD = re.compile(r"\S+")
+_EDGE = re.compile(r"^[^\w]*|[^\w]*$")
+
+
+def training_words(text: str, cuts: Iterable[int] = ()) -> list[str]:
+    """Whitespace tokens with their leading and trailing punctuation split off (`20/1,` -> `20/1` `,`),
+    cut again where a fact begins or ends inside one, so every fact is whole tokens exactly."""
+    cuts = sorted(set(cuts))
+    words = []
+    for m in _WORD.finditer(text):
+        s, e = m.span()
+        bounds = {s, e}
+        for edge in _EDGE.finditer(m.group(0)):
+            bounds.update(range(s + edge.start(), s + edge.end() + 1))  # each edge mark its own token
+        lo = bisect.bisect_right(cuts, s)
+        for c in cuts[lo:bisect.bisect_left(cuts, e)]:
+            bounds.add(c)
+        b = sorted(bounds)
+        words += [text[x:y] for x, y in zip(b, b[1:])]
+    return words
+
+
+def training_doc(nlp: Language, ex: Extraction, spans_key: str = SPANS_KEY) -> Doc:
+    """A stored extraction as a Doc for training: tokens whose boundaries fall on every fact's, spans and entities."""
+    items = facts(ex)
+    text = ex.article.text
+    words, spaces = get_words_and_spaces(training_words(text, [x for f in items for x in (f.start, f.end)]), text)
+    doc = Doc(nlp.vocab, words=words, spaces=spaces)
+    doc._.article_id = ex.article.id
+    doc._.published = ex.article.published
+    doc._.url = ex.article.url
+    add_facts(doc, items, spans_key)
+    set_entities(doc, spans_key)
+    return doc
+
+
 def write_docbin(extractions: Iterable[Extraction], path) -> int:
     """A DocBin of the extractions, facts as spans and entities, for `spacy train`; returns the number of docs."""
     from pathlib import Path
@@ -148,7 +186,7 @@ def write_docbin(extractions: Iterable[Extraction], path) -> int:
     db = DocBin(store_user_data=True)
     n = 0
     for ex in extractions:
-        db.add(extraction_doc(nlp, ex))
+        db.add(training_doc(nlp, ex))
         n += 1
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -33,13 +33,13 @@ def test_docbin_export_loads_back_with_spans_and_entities(tmp_path):
     a = docs["a"]
     spans = {(s.label_, s.text, s.id_) for s in a.spans[SPANS_KEY]}
     assert spans == {
-        ("DATE", "20/1/2025,", "date.dmy_numeric"),
+        ("DATE", "20/1/2025", "date.dmy_numeric"),
         ("POST", "Bí thư Tỉnh ủy", "official.title_before"),
         ("OFFICIAL", "Đặng Khánh Toàn", "official.title_before"),
         ("DOCUMENT", "57-NQ/TW", "document.party_ref"),
-        ("COUNT", "82 điểm cầu;", "count.cardinal"),
-        ("DEADLINE", "hoàn thành trước ngày 30/6/2025.", "deadline.task_then_date"),
-        ("DATE", "30/6/2025.", "date.dmy_numeric"),
+        ("COUNT", "82 điểm cầu", "count.cardinal"),
+        ("DEADLINE", "hoàn thành trước ngày 30/6/2025", "deadline.task_then_date"),
+        ("DATE", "30/6/2025", "date.dmy_numeric"),
     }
     values = {s.label_: s._.value for s in a.spans[SPANS_KEY]}
     assert values["DOCUMENT"]["ref"] == "57-NQ/TW" and values["DOCUMENT"]["type"] == "Nghị quyết"
@@ -47,9 +47,11 @@ def test_docbin_export_loads_back_with_spans_and_entities(tmp_path):
     assert values["POST"]["holders"] == ("Đặng Khánh Toàn",)
     # entities: the person, document and dates, none overlapping (the deadline's date is one of them)
     assert [(e.label_, e.text) for e in a.ents] == [
-        ("DATE", "20/1/2025,"), ("OFFICIAL", "Đặng Khánh Toàn"), ("DOCUMENT", "57-NQ/TW"), ("DATE", "30/6/2025.")]
+        ("DATE", "20/1/2025"), ("OFFICIAL", "Đặng Khánh Toàn"), ("DOCUMENT", "57-NQ/TW"), ("DATE", "30/6/2025")]
+    # tokens: punctuation split off the words, so the entities are the facts exactly
+    assert [t.text for t in a[:4]] == ["Chiều", "20/1/2025", ",", "Bí"]
     assert docs["b"]._.published is None
-    assert {(e.label_, e.text) for e in docs["b"].ents} == {("DOCUMENT", "29/UBND-KH"), ("DATE", "21/2/2025.")}
+    assert {(e.label_, e.text) for e in docs["b"].ents} == {("DOCUMENT", "29/UBND-KH"), ("DATE", "21/2/2025")}
 
 
 @needs_corpus
@@ -65,6 +67,9 @@ def test_docbin_of_the_corpus_holds_every_stored_fact(tmp_path):
     for doc in docs:
         ex = store.load_extraction(db, doc._.article_id)
         assert doc.text == ex.article.text
+        # every span is its fact's characters exactly (token boundaries fall on the facts')
+        assert sorted((s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]) == sorted(
+            (f.start, f.end, f.label) for f in facts(ex))
         want = sorted((f.label, f.rule, json.dumps(f.value, ensure_ascii=False, sort_keys=True)) for f in facts(ex))
         got = sorted((s.label_, s.id_, json.dumps(s._.value, ensure_ascii=False, sort_keys=True))
                      for s in doc.spans[SPANS_KEY])
