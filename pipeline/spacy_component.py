@@ -115,10 +115,6 @@ class VnGovExtract:
         add_facts(doc, facts(ex, self.fields), self.spans_key, mapping)
         return doc
 
-    def extraction(self, doc: Doc) -> Extraction:
-        """The records `extract` stores for this text (offsets into its normalised form)."""
-        return process(article_for(doc)[0])
-
 
 @Language.factory(
     FACTORY,
