@@ -9,9 +9,11 @@ N     ?= 2000
 HOST  ?= 127.0.0.1
 PORT  ?= 8001
 META  := $(basename $(DB)).metadata.json
+SPACY ?= data/out/extract.spacy
+HTML  ?= data/out/audit
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: help setup extract export audit audit-diff test bench clean serve query search
+.PHONY: help setup extract export export-spacy show audit audit-diff audit-html test bench clean serve query search
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -29,11 +31,21 @@ extract: $(STAMP) ## run the pipeline over RAW (default data/raw) into DB (defau
 export: $(STAMP) ## write one gold-format JSON per article of DB into OUT
 	$(BIN)/python -m pipeline export --db $(DB) --out $(OUT)
 
+export-spacy: $(STAMP) ## write DB's articles with their facts as a spaCy DocBin (SPACY=data/out/extract.spacy)
+	$(BIN)/python -m pipeline export --format spacy --db $(DB) --out $(SPACY)
+
+show: $(STAMP) ## HTML page of article ID of DB with its facts highlighted -> data/out/show/ID.html
+	@test -n "$(ID)" || { echo "usage: make show ID=article_id [DB=path.db]" >&2; exit 2; }
+	$(BIN)/python -m pipeline show $(ID) --db $(DB)
+
 audit: $(STAMP) ## score on ../shared/corpus; exits 1 under the bars of tests/audit_thresholds.yaml
 	$(BIN)/python -m pipeline audit
 
 audit-diff: $(STAMP) ## the audit with every missed and spurious item and its rule
 	$(BIN)/python -m pipeline audit --diff
+
+audit-html: $(STAMP) ## the audit as review pages: HTML/index.html and one page per article (HTML=data/out/audit)
+	$(BIN)/python -m pipeline audit --no-gate --html $(HTML)
 
 test: $(STAMP) ## run the test suite (rule examples, stages, CLI, audit gate)
 	$(BIN)/python -m pytest
@@ -53,4 +65,4 @@ search: $(STAMP) ## articles containing Q="57-NQ/TW" (words as written, quoted f
 	$(BIN)/python -m pipeline search "$(Q)" --db $(DB)
 
 clean: ## remove outputs (not the venv)
-	rm -rf data/out/*.db data/out/*.db-* data/out/*.metadata.json $(OUT)
+	rm -rf data/out/*.db data/out/*.db-* data/out/*.metadata.json $(OUT) data/out/show $(HTML) $(SPACY)

@@ -1,4 +1,4 @@
-"""Command line: extract, export, search, audit, bench, metadata, schema. Options in, library calls, errors -> exit codes."""
+"""Command line: extract, export, search, show, audit, bench, metadata, schema. Options in, library calls, errors -> exit codes."""
 from __future__ import annotations
 
 import json
@@ -143,15 +143,27 @@ def extract(inputs, db_path, quiet, workers):
 
 @cli.command()
 @click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path), show_default=True)
-@click.option("--out", "out_dir", default=DEFAULT_DB.parent / "gold", type=click.Path(path_type=Path), show_default=True,
-              help="directory for one JSON file per article")
-def export(db_path, out_dir):
-    """Write one gold-format JSON file per article (../shared/corpus/FORMAT.md)."""
+@click.option("--out", "out_dir", default=None, type=click.Path(path_type=Path),
+              help="gold: directory for one JSON file per article (data/out/gold); spacy: the .spacy file "
+                   "(data/out/extract.spacy)")
+@click.option("--format", "fmt", type=click.Choice(["gold", "spacy"]), default="gold", show_default=True,
+              help="gold-format JSON, or a spaCy DocBin with the facts as spans and entities")
+def export(db_path, out_dir, fmt):
+    """Write one gold-format JSON file per article (../shared/corpus/FORMAT.md), or a spaCy DocBin."""
     from . import store
     from .export import to_gold, write
 
     check_db(db_path, must_exist=True)
     db = store.connect(db_path)
+    if fmt == "spacy":
+        from .spacy_component import write_docbin
+
+        out = out_dir or DEFAULT_DB.parent / "extract.spacy"
+        ids = [row[0] for row in db.execute("SELECT id FROM articles ORDER BY id").fetchall()]
+        n = write_docbin((store.load_extraction(db, i) for i in ids), out)
+        click.echo(f"{n} articles -> {out}")
+        return
+    out_dir = out_dir or DEFAULT_DB.parent / "gold"
     n = 0
     for (art_id,) in db.execute("SELECT id FROM articles ORDER BY id").fetchall():
         write(to_gold(store.load_extraction(db, art_id)), out_dir)
@@ -165,20 +177,48 @@ def export(db_path, out_dir):
 @click.option("--diff", is_flag=True, help="list each missed and spurious item, with the rule that made it")
 @click.option("--json", "as_json", is_flag=True, help="print the scores as JSON")
 @click.option("--no-gate", is_flag=True, help="exit 0 even when a field is under its threshold")
-def audit(corpus, diff, as_json, no_gate):
+@click.option("--html", "html_dir", type=click.Path(path_type=Path), default=None,
+              help="also write review pages into this directory: index.html and one page per article")
+def audit(corpus, diff, as_json, no_gate, html_dir):
     """Score extraction on a gold corpus; exit 1 when a field falls under tests/audit_thresholds.yaml."""
     from .audit import audit as run, failures, load_thresholds, render
 
     if not (corpus / "gold").is_dir() or not (corpus / "raw").is_dir():
         raise click.UsageError(f"{corpus} has no raw/ and gold/ directories")
-    report, _ = run(corpus)
+    report, extractions = run(corpus)
     thresholds = load_thresholds()
+    if html_dir is not None:
+        from .review import write_audit_pages
+
+        index = write_audit_pages(corpus, report, extractions, html_dir, thresholds)
+        click.echo(f"review pages -> {index}", err=True)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
         click.echo(render(report, diff=diff, thresholds=thresholds))
     if failures(report, thresholds) and not no_gate:
         sys.exit(1)
+
+
+@cli.command()
+@click.argument("article_id")
+@click.option("--db", "db_path", default=DEFAULT_DB, type=click.Path(path_type=Path), show_default=True)
+@click.option("--out", "out_path", default=None, type=click.Path(path_type=Path),
+              help="HTML file to write (default data/out/show/ARTICLE_ID.html)")
+def show(article_id, db_path, out_path):
+    """Write an HTML page of one stored article with every fact highlighted (displaCy) and its values below."""
+    from . import store
+
+    check_db(db_path, must_exist=True)
+    ex = store.load_extraction(store.connect(db_path), article_id)
+    if ex is None:
+        raise click.UsageError(f"no article {article_id!r} in {db_path} (ids: `sqlite-utils {db_path} "
+                               "'select id, title from articles'`)")
+    from .review import article_page, write
+
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in article_id)
+    path = write(article_page(ex), out_path or DEFAULT_DB.parent / "show" / f"{safe}.html")
+    click.echo(f"{article_id} -> {path}")
 
 
 @cli.command()

@@ -147,8 +147,9 @@ def _insert_sql(table: str, cols: tuple) -> str:
     return f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
-def _rows(mentions, extra) -> list[tuple]:
-    return [(_id(m.article, m.start, m.end, m.rule), m.article, m.start, m.end, m.raw, m.rule, *extra(m)) for m in mentions]
+def _rows(mentions, extra, key=lambda m: ()) -> list[tuple]:
+    return [(_id(m.article, m.start, m.end, m.rule, *key(m)), m.article, m.start, m.end, m.raw, m.rule, *extra(m))
+            for m in mentions]
 
 
 def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
@@ -185,8 +186,9 @@ def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
     }
     officials = {canon.key(p.name): p.name for p in ex.positions}
     conn.executemany("INSERT OR IGNORE INTO officials (id, name) VALUES (?, ?)", list(officials.items()))
+    # one post phrase given to several people ("A, B và C làm Phó Trưởng Ban") is one row per holder
     batches["positions"] = _rows(ex.positions, lambda p: (canon.key(p.name), p.name, p.post, p.canonical, p.org,
-                                                          p.place, int(p.former)))
+                                                          p.place, int(p.former)), key=lambda p: (canon.key(p.name),))
     batches["deadlines"] = _rows(ex.deadlines, lambda d: (d.due, d.due_start, d.due_end, d.granularity, d.task,
                                                           d.responsible, d.evidence))
     batches["document_links"] = _rows(ex.links, lambda l: (l.source_ref, l.target_ref, l.relation))
