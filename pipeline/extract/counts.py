@@ -58,6 +58,9 @@ class CountRules:
         self.one_cue = re.compile(r"(?<!\w)(?:" + _lower_alt(lx["one_cues"]) + r")\s+$", re.IGNORECASE)
         self.year_cue = re.compile(r"(?<!\w)(?:" + _lower_alt(lx["year_cues"]) + r")\s+$", re.IGNORECASE)
         self.num_before = re.compile(r"\d\s+$")
+        # '5-10 cụm', 'ngày 7-11', '10 triệu đồng / 1 người': a range, a date or a rate
+        self.range_before = re.compile(r"(?:\d\s*[-–]|/)\s*$")
+        self.year_words = {"năm"}
         self.many = re.compile(r"(?<!\w)hàng\s+$", re.IGNORECASE)
         self.year = re.compile(r"(?:19|20)\d\d")
         self.clause_start = re.compile(r'(?:^|[\n.!?:;"“(]\s*)$')
@@ -68,7 +71,7 @@ class CountRules:
     def numeral_is_count(self, text: str, start: int, numeral: str) -> bool:
         """The numeral itself can count: not an ordinal, article number, year, 'một' (a) or 'không' (not)."""
         before = text[max(0, start - 24):start]
-        if self.not_before.search(before) or self.num_before.search(before):
+        if self.not_before.search(before) or self.num_before.search(before) or self.range_before.search(before):
             return False  # 'Điều 12', 'lớp 9', 'thứ 2', '10 năm'
         if self.year.fullmatch(numeral):
             return False  # 'APEC 2015 tổ chức': a bare 19xx/20xx is a year
@@ -160,13 +163,15 @@ def extract(ctx: Context) -> list[Count]:
             groups = m.groupdict()
             if rule in ("count.cardinal", "count.noun") and not cr.numeral_is_count(text, m.start("num"), groups["num"]):
                 continue
+            if rule == "count.percent" and cr.range_before.search(text, max(0, m.start() - 8), m.start()):
+                continue  # '25-30%': a range, neither bound is the figure
             end = m.end()
             if rule == "count.noun":
                 u = cr.unit_after.match(text, m.end("num"))
                 if u and u.group("u").lower() not in cr.noun_classifiers:
                     continue  # a lexicon noun: count.cardinal reads it
-                if groups["w"].lower() in cr.not_nouns:
-                    continue
+                if groups["w"].lower() in cr.not_nouns or groups["num"].lower() in cr.year_words:
+                    continue  # 'năm học', 'năm sau': a lone 'năm' before an unknown noun is the year
                 if cr.name_before.search(text, max(0, m.start() - 40), m.start()):
                     continue  # 'APEC 2015 tổ chức', 'Quân khu 4 phối hợp'
                 end = _tagged_noun(cr, text, m.end("num"))
@@ -183,6 +188,8 @@ def extract(ctx: Context) -> list[Count]:
                       "_unit_end": m.end("unit") if rule in ("count.cardinal", "count.fraction") else None}
             start = m.start()
             hedge = cr.hedge_before.search(text, max(0, start - 24), start)
+            if hedge and hedge.group("hedge").lower() == "trên" and not groups["num"][:1].isdigit():
+                hedge = None  # 'trên hai con sông' is 'on two rivers'; the bound is written in digits ('trên 3.000 người')
             if hedge and rule != "count.fraction" and not cr.not_hedge.search(text, max(0, hedge.start() - 12), hedge.start()):
                 groups["hedge"], start = hedge.group("hedge"), hedge.start()
             cands.append(Candidate(start, end, rule, groups, priority=prio))
