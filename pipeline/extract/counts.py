@@ -23,7 +23,7 @@ _SENT_END = re.compile(r"[.!?]\s")
 # a quoted name or slogan is short; a long quotation is speech, whose counts are counts
 _QUOTED_NAME_MAX = 100
 # the span the tagger reads: the numeral and a few words, up to punctuation
-_TAG_WORDS = re.compile(r"(?:\s+[^\s,.;:!?()\"“”…]+){1,4}")
+_TAG_WORDS = re.compile(r"(?:\s+[^\s,.;:!?()\"“”…]+){1,3}")
 
 
 def _lower_alt(words) -> str:
@@ -126,12 +126,9 @@ def _unit_tail(cr: CountRules, text: str, pos: int) -> str:
     return " ".join(words)
 
 
-def _tagged_noun(cr: CountRules, text: str, num_end: int) -> Optional[int]:
-    """End of the counted noun after the numeral, read by the tagger on the span alone; None if no noun."""
-    m = _TAG_WORDS.match(text, num_end)
-    if not m:
-        return None
-    span = text[num_end:m.end()]
+@lru_cache(maxsize=4096)
+def _tag_span(span: str) -> Optional[tuple]:
+    """(word, tag, start, end) of the tagger's tokens in the span, offsets into it; None if they do not align."""
     pos, tokens = 0, []
     for word, tag in _tagger()(span.strip()):
         i = span.find(word, pos)
@@ -139,6 +136,15 @@ def _tagged_noun(cr: CountRules, text: str, num_end: int) -> Optional[int]:
             return None  # the tagger rewrote the text: do not guess offsets
         tokens.append((word, tag, i, i + len(word)))
         pos = i + len(word)
+    return tuple(tokens)
+
+
+def _tagged_noun(cr: CountRules, text: str, num_end: int) -> Optional[int]:
+    """End of the counted noun after the numeral, read by the tagger on the span alone; None if no noun."""
+    m = _TAG_WORDS.match(text, num_end)
+    if not m:
+        return None
+    tokens = _tag_span(text[num_end:m.end()])
     if not tokens:
         return None
     word, tag, _, end = tokens[0]
@@ -161,8 +167,9 @@ def extract(ctx: Context) -> list[Count]:
             if ctx.is_claimed(m.start("num"), m.end("num")) or _inside_quotes(text, m.start()):
                 continue
             groups = m.groupdict()
-            if rule in ("count.cardinal", "count.noun") and not cr.numeral_is_count(text, m.start("num"), groups["num"]):
-                continue
+            if rule in ("count.cardinal", "count.noun") and (
+                    cr.num.value(groups["num"]) is None or not cr.numeral_is_count(text, m.start("num"), groups["num"])):
+                continue  # 'tư vấn', 'linh cữu': numeral words that make no number alone
             if rule == "count.percent" and cr.range_before.search(text, max(0, m.start() - 8), m.start()):
                 continue  # '25-30%': a range, neither bound is the figure
             end = m.end()
