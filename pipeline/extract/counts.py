@@ -59,7 +59,10 @@ class CountRules:
         self.year_cue = re.compile(r"(?<!\w)(?:" + _lower_alt(lx["year_cues"]) + r")\s+$", re.IGNORECASE)
         self.num_before = re.compile(r"\d\s+$")
         # '5-10 cụm', 'ngày 7-11', '10 triệu đồng / 1 người': a range, a date or a rate
-        self.range_before = re.compile(r"(?:\d\s*[-–]|/)\s*$")
+        self.range_before = re.compile(r"(?:\d\s*(?:[-–]|(?:đến|tới|hoặc|hay)\s)|/)\s*$", re.IGNORECASE)
+        # 'ngày 1/6 thành phố ...': a day and month, not a share
+        self.date_before = re.compile(r"(?<!\w)(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng)\s+$", re.IGNORECASE)
+        self.sentence_start = re.compile(r'(?:^|[\n.!?]\s*)$')
         self.year_words = {"năm"}
         self.many = re.compile(r"(?<!\w)hàng\s+$", re.IGNORECASE)
         self.year = re.compile(r"(?:19|20)\d\d")
@@ -77,6 +80,8 @@ class CountRules:
             return False  # 'APEC 2015 tổ chức': a bare 19xx/20xx is a year
         words = numeral.split()
         head = words[0].lower()
+        if "," in words[0] and len(words) == 1:
+            return False  # '10,11 quận' is a list of numbers: a decimal without a scale word counts no noun
         if head in self.num.scales or head in (self.num.hundred, self.num.dozen):
             # 'tỉ lệ', 'triệu chứng': a bare scale word counts only in 'hàng trăm', 'hàng nghìn', 'hàng chục nghìn'
             if not self.many.search(before) or words == [self.num.dozen]:
@@ -87,8 +92,9 @@ class CountRules:
                 return False  # 'huyện Năm Căn', 'quận Ba Đình': a numeral word inside a name
             if low == "không":
                 return False  # 'không' before a noun is 'not'
-            if low == "một" and not self.one_cue.search(before):
-                return False  # 'một' is 'a' unless the text counts ('chỉ còn một thôn')
+            if low == "một" and not self.one_cue.search(before) and not (
+                    before.endswith("Có ") and self.sentence_start.search(before[:-3])):
+                return False  # 'một' is 'a' unless the text counts ('chỉ còn một thôn', 'Có một đại biểu ...')
             if low == "năm" and self.year_cue.search(before):
                 return False  # 'hàng năm', 'các năm'
         return True
@@ -172,13 +178,15 @@ def extract(ctx: Context) -> list[Count]:
                 continue  # 'tư vấn', 'linh cữu': numeral words that make no number alone
             if rule == "count.percent" and cr.range_before.search(text, max(0, m.start() - 8), m.start()):
                 continue  # '25-30%': a range, neither bound is the figure
+            if rule == "count.fraction" and cr.date_before.search(text, max(0, m.start() - 12), m.start()):
+                continue
             end = m.end()
             if rule == "count.noun":
                 u = cr.unit_after.match(text, m.end("num"))
                 if u and u.group("u").lower() not in cr.noun_classifiers:
                     continue  # a lexicon noun: count.cardinal reads it
-                if groups["w"].lower() in cr.not_nouns or groups["num"].lower() in cr.year_words:
-                    continue  # 'năm học', 'năm sau': a lone 'năm' before an unknown noun is the year
+                if groups["w"].lower() in cr.not_nouns or groups["num"].lower() in cr.year_words | {"một"}:
+                    continue  # a lone 'một' or 'năm' before a noun the lexicon does not know: 'a', 'the year'   # 'năm học', 'năm sau': a lone 'năm' before an unknown noun is the year
                 if cr.name_before.search(text, max(0, m.start() - 40), m.start()):
                     continue  # 'APEC 2015 tổ chức', 'Quân khu 4 phối hợp'
                 end = _tagged_noun(cr, text, m.end("num"))
