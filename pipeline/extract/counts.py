@@ -218,7 +218,8 @@ def extract(ctx: Context) -> list[Count]:
             unit = "%"
         else:
             unit = g["unit"]
-            if unit.lower() in cr.classifiers and g["_unit_end"] is not None:
+            if unit.lower() in cr.classifiers and unit[:1].islower() and g["_unit_end"] is not None:
+                # 'hai Bộ nêu trên': a capitalised classifier is a body's name, its tail is not what is counted
                 tail = _unit_tail(cr, text, g["_unit_end"])
                 if tail:
                     unit = f"{unit} {tail}"
