@@ -64,6 +64,7 @@ class CountRules:
         self.date_before = re.compile(r"(?<!\w)(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng)\s+$", re.IGNORECASE)
         self.sentence_start = re.compile(r'(?:^|[\n.!?]\s*)$')
         self.year_words = {"năm"}
+        self.fraction_words = re.compile(r" +(?:" + rules_mod.alternation(sorted(self.num.digits)) + r"|\d+)(?!\w)", re.IGNORECASE)
         self.many = re.compile(r"(?<!\w)hàng\s+$", re.IGNORECASE)
         self.year = re.compile(r"(?:19|20)\d\d")
         self.clause_start = re.compile(r'(?:^|[\n.!?:;"“(]\s*)$')
@@ -194,6 +195,8 @@ def extract(ctx: Context) -> list[Count]:
                     continue
                 groups = {**groups, "unit": text[m.end("num"):end].strip()}
             unit = groups.get("unit")
+            if unit and unit.lower() == "phần" and cr.fraction_words.match(text, end):
+                continue  # 'hai phần ba': two thirds
             if unit and unit[:1].isupper() and cr.name_before.search(text, max(0, m.start() - 40), m.start()):
                 continue  # "HT 318 Thành phố": a number between names belongs to a name
             plus = cr.plus_after.match(text, end) if rule != "count.percent" else None
