@@ -59,11 +59,13 @@ class CountRules:
         self.year_cue = re.compile(r"(?<!\w)(?:" + _lower_alt(lx["year_cues"]) + r")\s+$", re.IGNORECASE)
         self.num_before = re.compile(r"\d\s+$")
         # '5-10 cụm', 'ngày 7-11', '10 triệu đồng / 1 người': a range, a date or a rate
-        self.range_before = re.compile(r"(?:\d\s*(?:[-–]|(?:đến|tới|hoặc|hay)\s)|/)\s*$", re.IGNORECASE)
+        # '12, 15, 17 tờ bản đồ': the last of a list of numbers
+        self.range_before = re.compile(r"(?:\d\s*(?:[-–,]|(?:đến|tới|hoặc|hay)\s)|/)\s*$", re.IGNORECASE)
         # 'ngày 1/6 thành phố ...': a day and month, not a share
         self.date_before = re.compile(r"(?<!\w)(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng)\s+$", re.IGNORECASE)
         self.sentence_start = re.compile(r'(?:^|[\n.!?]\s*)$')
         self.year_words = {"năm"}
+        self.per = re.compile(r"\s*/")
         self.fraction_words = re.compile(r" +(?:" + rules_mod.alternation(sorted(self.num.digits)) + r"|\d+)(?!\w)", re.IGNORECASE)
         self.many = re.compile(r"(?<!\w)hàng\s+$", re.IGNORECASE)
         self.year = re.compile(r"(?:19|20)\d\d")
@@ -191,8 +193,8 @@ def extract(ctx: Context) -> list[Count]:
                 if cr.name_before.search(text, max(0, m.start() - 40), m.start()):
                     continue  # 'APEC 2015 tổ chức', 'Quân khu 4 phối hợp'
                 end = _tagged_noun(cr, text, m.end("num"))
-                if end is None:
-                    continue
+                if end is None or cr.per.match(text, end):
+                    continue  # '1.000 mg / lít': a rate or a measure
                 groups = {**groups, "unit": text[m.end("num"):end].strip()}
             unit = groups.get("unit")
             if unit and unit.lower() == "phần" and cr.fraction_words.match(text, end):
@@ -208,7 +210,10 @@ def extract(ctx: Context) -> list[Count]:
             hedge = cr.hedge_before.search(text, max(0, start - 24), start)
             if hedge and hedge.group("hedge").lower() == "trên" and not groups["num"][:1].isdigit():
                 hedge = None  # 'trên hai con sông' is 'on two rivers'; the bound is written in digits ('trên 3.000 người')
-            if hedge and rule != "count.fraction" and not cr.not_hedge.search(text, max(0, hedge.start() - 12), hedge.start()):
+            if hedge and hedge.group("hedge").lower() == "trên" and cr.not_hedge.search(
+                    text, max(0, hedge.start() - 12), hedge.start()):
+                hedge = None  # 'dựa trên 2 tiêu chí': based on
+            if hedge and rule != "count.fraction":
                 groups["hedge"], start = hedge.group("hedge"), hedge.start()
             cands.append(Candidate(start, end, rule, groups, priority=prio))
     found: list[Count] = []
