@@ -23,7 +23,7 @@ _SENT_END = re.compile(r"[.!?]\s")
 # a quoted name or slogan is short; a long quotation is speech, whose counts are counts
 _QUOTED_NAME_MAX = 100
 # the span the tagger reads: the numeral and a few words, up to punctuation
-_TAG_WORDS = re.compile(r"(?:\s+[^\s,.;:!?()\"“”…]+){1,3}")
+_TAG_WORDS = re.compile(r"(?:\s+[^\s,.;:!?()\"“”…]+){1,5}")
 
 
 def _lower_alt(words) -> str:
@@ -51,6 +51,7 @@ class CountRules:
         self.hedge_before = self.rs.compile(r"(?<!\w)(?P<hedge>{HEDGE}) +$", ["IGNORECASE"], where="hedge_before")
         self.not_hedge = self.rs.compile(r"(?<!\w)(?:{NOT_HEDGE_BEFORE}) +$", ["IGNORECASE"], where="not_hedge")
         self.plus_after = self.rs.compile(r" +(?:{PLUS})(?!\w)", where="plus_after")
+        self.not_unit_after = re.compile(r" +(?i:" + rules_mod.alternation(lx["not_units"]) + r")(?!\w)")
         self.unit_after = self.rs.compile(r" +(?P<u>{UNIT})(?!\w)", where="unit_after")
         self.word = self.rs.compile(r" +(?P<w>{LOWWORD})", where="word")
         self.name_before = self.rs.compile(r"(?:^|[^\n.!?:;]\s)(?:{CAPWORD})\s+$", where="name_before")
@@ -60,7 +61,8 @@ class CountRules:
         self.num_before = re.compile(r"\d\s+$")
         # '5-10 cụm', 'ngày 7-11', '10 triệu đồng / 1 người': a range, a date or a rate
         # '12, 15, 17 tờ bản đồ': the last of a list of numbers
-        self.range_before = re.compile(r"(?:\d\s*(?:[-–,]|(?:đến|tới|hoặc|hay)\s)|/)\s*$", re.IGNORECASE)
+        self.range_before = re.compile(r"(?:\d\s*%?\s*(?:[-–,]|(?:đến|tới|hoặc|hay)\s)|/)\s*$", re.IGNORECASE)
+        self.range_after = re.compile(r"\s*(?:[-–]|đến|tới)\s*\d", re.IGNORECASE)
         # 'ngày 1/6 thành phố ...': a day and month, not a share
         self.date_before = re.compile(r"(?<!\w)(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng)\s+$", re.IGNORECASE)
         self.sentence_start = re.compile(r'(?:^|[\n.!?]\s*)$')
@@ -160,10 +162,12 @@ def _tagged_noun(cr: CountRules, text: str, num_end: int) -> Optional[int]:
     first = word.split()[0].lower()
     if tag not in ("N", "Nc") or first in cr.not_nouns or word.lower() in cr.not_nouns or not word[:1].islower():
         return None
-    if (tag == "Nc" or first in cr.noun_classifiers) and len(tokens) > 1:
-        w2, t2, _, e2 = tokens[1]
-        if t2 == "N" and w2[:1].islower() and w2.split()[0].lower() not in cr.not_nouns:
-            end = e2  # '100 con lợn', '2 căn biệt thự'
+    if len(tokens) > 1:
+        w2, t2, s2, e2 = tokens[1]
+        # a classifier and its noun ('100 con lợn', '2 căn biệt thự'), a noun and the noun that names it
+        # ('8 cầu tre', '5 nhà văn hóa'): the tagger's second noun, when it follows in the same phrase
+        if t2 == "N" and w2[:1].islower() and w2.split()[0].lower() not in cr.not_nouns and s2 == end + 1:
+            end = e2
     return num_end + end
 
 
@@ -197,11 +201,17 @@ def extract(ctx: Context) -> list[Count]:
                     continue  # '1.000 mg / lít': a rate or a measure
                 groups = {**groups, "unit": text[m.end("num"):end].strip()}
             unit = groups.get("unit")
+            if rule == "count.cardinal":
+                nu = cr.not_unit_after.match(text, m.end("num"))
+                if nu and nu.end() > m.end("unit"):
+                    continue  # '32 đơn giá': the longer phrase is no counted noun
             if unit and unit.lower() == "phần" and cr.fraction_words.match(text, end):
                 continue  # 'hai phần ba': two thirds
             if unit and unit[:1].isupper() and cr.name_before.search(text, max(0, m.start() - 40), m.start()):
                 continue  # "HT 318 Thành phố": a number between names belongs to a name
-            plus = cr.plus_after.match(text, end) if rule != "count.percent" else None
+            if rule == "count.percent" and cr.range_after.match(text, end):
+                continue  # '40% đến 60%': a range
+            plus = cr.plus_after.match(text, end)
             if plus:
                 end = plus.end()
             groups = {**groups, "plus": groups.get("plus") or (plus.group(0) if plus else None),
