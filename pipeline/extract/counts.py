@@ -64,7 +64,7 @@ class CountRules:
         self.range_before = re.compile(r"(?:\d\s*%?\s*(?:[-–,]|(?:đến|tới|hoặc|hay)\s)|/)\s*$", re.IGNORECASE)
         self.range_after = re.compile(r"\s*(?:[-–]|đến|tới)\s*\d", re.IGNORECASE)
         # 'ngày 1/6 thành phố ...': a day and month, not a share
-        self.date_before = re.compile(r"(?<!\w)(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng)\s+$", re.IGNORECASE)
+        self.date_before = re.compile(r"(?<!\w)(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng|tháng|quý|năm)\s+$", re.IGNORECASE)
         self.sentence_start = re.compile(r'(?:^|[\n.!?]\s*)$')
         self.year_words = {"năm"}
         self.per = re.compile(r"\s*/")
@@ -185,8 +185,13 @@ def extract(ctx: Context) -> list[Count]:
                 continue  # 'tư vấn', 'linh cữu': numeral words that make no number alone
             if rule == "count.percent" and cr.range_before.search(text, max(0, m.start() - 8), m.start()):
                 continue  # '25-30%': a range, neither bound is the figure
-            if rule == "count.fraction" and cr.date_before.search(text, max(0, m.start() - 12), m.start()):
-                continue
+            if rule == "count.fraction" and (cr.date_before.search(text, max(0, m.start() - 12), m.start())
+                                             or cr.year.fullmatch(groups["total"]) or groups["num"] == groups["total"]):
+                continue  # 'tháng 2/2016 kết luận', 'ứng trực 24/24': a date, a round-the-clock
+            if rule == "count.fraction":
+                nu = cr.not_unit_after.match(text, m.end("total"))
+                if nu and nu.end() > m.end("unit"):
+                    continue
             end = m.end()
             if rule == "count.noun":
                 u = cr.unit_after.match(text, m.end("num"))
