@@ -13,6 +13,7 @@ from .dates import date_at
 
 RULE_FILE = "documents.yaml"
 _SPACES = re.compile(r"\s+")
+_OCR_LETTERS = str.maketrans("ƯưƠơ", "UuOo")
 
 
 class DocumentRules:
@@ -22,12 +23,17 @@ class DocumentRules:
         self.types = lx["types"]
         type_codes = [c for t in self.types for c in t["codes"]]
         heads = lx["org_heads"]
+        people = rules_mod.load_file("officials.yaml").lexicons  # names and provinces, read-only
         macros = {
             "TYPE_CODE": type_codes,
             "TYPE_WORD": "(?i:" + rules_mod.alternation([t["name"] for t in self.types]) + ")",
             # capitalised, as news writes a document's name: the fast scan needs the capital letter
             "TYPE_NAME": rules_mod.cased_alternation([t["name"] for t in self.types]),
             "TYPE_ABBR": list(lx["type_abbreviations"]),
+            "TYPE_LOWER": [t["name"].lower() for t in self.types],
+            "STATE_ISSUER_CODE": lx["state_issuer_codes"],
+            "FAMILY": people["family_names"],
+            "PROVINCE": people["provinces"],
             "ORG_HEAD_MULTI": [h for h in heads if " " in h],
             "ORG_HEAD_SINGLE": [h for h in heads if " " not in h],
         }
@@ -39,16 +45,23 @@ class DocumentRules:
         self.type_names = {t["name"].lower(): t["name"] for t in self.types}
         self.type_abbr = lx["type_abbreviations"]
         self.canon_codes = {c.lower(): c for c in lx["codes"] + type_codes}
+        self.state_issuer_codes = sorted(lx["state_issuer_codes"], key=len, reverse=True)
         self.state_default_type = lx["state_default_type"]
         self.law_default_type = lx["law_default_type"]
         self.authority_words = [w.lower() for w in lx["authority_words"]]
         rs = self.rs
         # the type words right before a ref: "Chương trình hành động số ", "Số: "
         self.type_before = rs.compile(r"(?P<type>{TYPE_WORD}|{TYPE_ABBR})(?:\s+(?:liên tịch|hợp nhất))?\s*(?:[Ss]ố)?\s*:?\s*$", where="type_before")
-        # "UBND tỉnh ban hành Kế hoạch số ...": the issuer named as the subject
+        # "UBND tỉnh ban hành Kế hoạch số ...": the issuer named as the subject, maybe with the
+        # signer's name ("Thủ tướng Phạm Minh Chính đã ký Quyết định số ...")
         self.org_before = rs.compile(
-            r"(?:(?P<org>{ORG})\s+(?:đã\s+|vừa\s+|cũng\s+)?(?:ban hành|ký ban hành|ký)\s+"
+            r"(?:(?P<org>{ORG})(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+(?:đã\s+|vừa\s+|cũng\s+)?"
+            r"(?:ban hành|ký ban hành|ký|có|ra|gửi)\s+"
             r"|(?:của|do)\s+(?P<org2>{ORG})\s*(?::|\s(?:tại|theo))\s*)$", where="org_before")
+        # "Ngày 06/7/2022, Bộ Chính trị ban hành Quy định số ...": the date opening that clause
+        self.date_before = rs.compile(
+            r"(?<!\w)(?:[Nn]gày|[Vv]ào ngày)\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?"
+            r"|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)\s*,\s*$", where="date_before")
         # "..., ngày 22/12/2024 của Bộ Chính trị", "được Bộ Chính trị ban hành ngày ..."
         # "của Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the body, not its meeting
         self.org_after = rs.compile(
@@ -62,7 +75,24 @@ class DocumentRules:
         self.max_plain_year = rs.param("document.bare_ref", "max_plain_year")
 
     def canon(self, code: str) -> str:
-        return self.canon_codes.get(code.lower(), code)
+        code = _SPACES.sub("", code)
+        known = self.canon_codes.get(code.lower())
+        if known:
+            return known
+        # a scan or font that lost the plain letter: TƯ, ƯBND are TU, UBND
+        plain = code.translate(_OCR_LETTERS)
+        if plain != code and plain.isascii():
+            return self.canon_codes.get(plain.lower(), plain)
+        return code
+
+    def split_glued(self, symbol: str) -> list[str]:
+        """QĐUBND -> [QĐ, UBND]: a type code and a known issuer code written without their dash."""
+        head = symbol.split("-")[0]
+        for issuer in self.state_issuer_codes:
+            if head.endswith(issuer) and len(head) > len(issuer) and self.type_of_code(head[:-len(issuer)], "state"):
+                if head[:-len(issuer)].lower() in self.code_to_type:
+                    return [head[:-len(issuer)], issuer] + symbol.split("-")[1:]
+        return symbol.split("-")
 
     def type_of_code(self, code: Optional[str], style: str) -> Optional[str]:
         if not code:
@@ -114,7 +144,8 @@ def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
         return {"ref": f"{number}-{code}/{issuer}", "number": number, "code": code, "issuer_code": issuer,
                 "style": "party", "code_type": dr.type_of_code(code, "party")}
     if rule in ("document.state_ref", "document.law_ref"):
-        parts = [dr.canon(p.strip()) for p in g["symbol"].split("-")]
+        symbol = _SPACES.sub("", g["symbol"])
+        parts = [dr.canon(p) for p in (symbol.split("-") if "-" in symbol else dr.split_glued(symbol))]
         year = g.get("year")
         code = parts[0] if dr.type_of_code(parts[0], "state") and len(parts) > 1 else None
         symbol = "-".join(parts)
@@ -127,13 +158,28 @@ def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
         return {"ref": ref, "number": number, "code": code, "issuer_code": issuer_code,
                 "year": int(year) if year else None, "style": "state", "code_type": code_type}
     if rule == "document.bare_ref":
-        if len(number) == 4 and not g.get("so") and int(number) >= dr.max_plain_year:
+        if len(number) == 4 and not (g.get("so") or g.get("lso")) and int(number) >= dr.max_plain_year:
             return None  # "Kế hoạch 2025": a year, not a number
-        word = g["type"]
+        word = g["type"] or g["ltype"]
         typ = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
         return {"ref": number, "number": number, "code": None, "issuer_code": None, "style": "bare",
                 "text_type": typ}
     return None
+
+
+def _line_end(text: str, pos: int, limit: int) -> int:
+    """End of the sentence's line: a line break inside a sentence (legal text wrapped at a
+    fixed width: 'số 20/2008/NĐ-CP\nngày 14/02/2008') does not end it."""
+    while True:
+        nl = text.find("\n", pos, limit)
+        if nl < 0:
+            return limit
+        before = text[max(0, nl - 4):nl].rstrip(" \t|")
+        after = text[nl + 1:nl + 40].lstrip(" \t|")
+        if before and before[-1] not in ".;:!?" and after and (after[0].islower() or after[0].isdigit()):
+            pos = nl + 1
+            continue
+        return nl
 
 
 def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
@@ -146,11 +192,19 @@ def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
         word = tb.group("type")
         out["text_type"] = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
         type_start = start - len(window) + tb.start()
-    ob = dr.org_before.search(text[max(0, type_start - 120):type_start])
+    lead = text[max(0, type_start - 120):type_start]
+    ob = dr.org_before.search(lead)
     if ob:
         out["issuer"] = _clean(ob.group("org") or ob.group("org2"))
-    line_end = text.find("\n", end)
-    limit = min(len(text), end + 160, line_end if line_end >= 0 else len(text))
+        if ob.group("org"):
+            org_start = type_start - len(lead) + ob.start()
+            before = text[max(0, org_start - 40):org_start]
+            db = dr.date_before.search(before)
+            if db:
+                found = date_at(text, org_start - len(before) + db.start())
+                if found and found[1] <= org_start:
+                    out["issued"] = found[0]
+    limit = _line_end(text, end, min(len(text), end + 160))
     pos = end
     oa = dr.org_after.match(text, pos, limit)
     if oa:
