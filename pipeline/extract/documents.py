@@ -137,7 +137,7 @@ def casing(line: str) -> str:
 
 
 def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
-    number = g["number"]
+    number = _SPACES.sub("", g["number"])
     if rule == "document.party_ref":
         code = dr.canon(g["code"])
         issuer = dr.canon(g["issuer"])
