@@ -30,6 +30,7 @@ class DocumentRules:
             # capitalised, as news writes a document's name: the fast scan needs the capital letter
             "TYPE_NAME": rules_mod.cased_alternation([t["name"] for t in self.types]),
             "TYPE_ABBR": list(lx["type_abbreviations"]),
+            "TYPE_ABBR_FREE": lx["type_abbreviations_free"],
             "TYPE_LOWER": [t["name"].lower() for t in self.types],
             "STATE_ISSUER_CODE": lx["state_issuer_codes"],
             "FAMILY": people["family_names"],
