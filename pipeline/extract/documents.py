@@ -68,7 +68,7 @@ class DocumentRules:
         self.org_after = rs.compile(
             r"[\s,]*(?:của|do)\s+(?:(?i:hội nghị|kỳ họp|phiên họp)(?:\s+(?:lần\s+)?thứ\s+\w+)?\s+)?(?P<org>{ORG})",
             where="org_after")
-        self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?P<org>{ORG})\s+)?(?:đã\s+)?(?:(?:ký\s+)?ban hành|ký)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
+        self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?P<org>{ORG})\s+)?(?:đã\s+|được\s+)?(?:(?:ký\s+)?ban hành|ký|ra)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
         hp = rs.rules["document.header_ref"].params
         self.header_date = rs.compile(hp["date_line"], where="header_ref.date_line")
         self.header_end = rs.compile(hp["header_end"], where="header_ref.header_end")
