@@ -46,6 +46,9 @@ class DocumentRules:
         self.type_names = {t["name"].lower(): t["name"] for t in self.types}
         self.type_abbr = lx["type_abbreviations"]
         self.canon_codes = {c.lower(): c for c in lx["codes"] + type_codes}
+        # codes typed without the letter Đ (QD-UBND, TT-BGDDT), where that reading is not itself a code
+        for c in lx["codes"] + type_codes:
+            self.canon_codes.setdefault(c.lower().replace("đ", "d"), c)
         self.state_issuer_codes = sorted(lx["state_issuer_codes"], key=len, reverse=True)
         self.state_default_type = lx["state_default_type"]
         self.law_default_type = lx["law_default_type"]
