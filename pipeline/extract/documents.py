@@ -77,6 +77,8 @@ class DocumentRules:
         self.header_end = rs.compile(hp["header_end"], where="header_ref.header_end")
         self.header_basis = rs.compile(hp["basis"], where="header_ref.basis")
         self.max_plain_year = rs.param("document.bare_ref", "max_plain_year")
+        self.bare_lower = rs.compile(rs.param("document.bare_ref", "lower"), where="bare_ref.lower")
+        self.bare_lower_type = rs.compile(rs.param("document.bare_ref", "lower_type"), where="bare_ref.lower_type")
 
     def canon(self, code: str) -> str:
         code = _SPACES.sub("", code)
@@ -164,7 +166,7 @@ def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
     if rule == "document.bare_ref":
         if len(number) == 4 and not (g.get("so") or g.get("lso")) and int(number) >= dr.max_plain_year:
             return None  # "Kế hoạch 2025": a year, not a number
-        word = g["type"] or g["ltype"]
+        word = g.get("type") or g.get("ltype")
         typ = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
         return {"ref": number, "number": number, "code": None, "issuer_code": None, "style": "bare",
                 "text_type": typ}
@@ -265,6 +267,11 @@ def extract(ctx: Context) -> list[DocumentRef]:
         for m in dr.rs.compiled[rule].finditer(text):
             s = m.start("number") if rule == "document.bare_ref" else m.start()
             cands.append(Candidate(s, m.end(), rule, m.groupdict(), priority=prio))
+    for m in dr.bare_lower.finditer(text):
+        lt = dr.bare_lower_type.search(text, max(0, m.start() - 30), m.start())
+        if lt:
+            groups = {"type": None, "so": None, **m.groupdict(), "ltype": lt.group("ltype")}
+            cands.append(Candidate(m.start("number"), m.end(), "document.bare_ref", groups, priority=0))
     headers = {m.end() for m in dr.rs.compiled["document.header_ref"].finditer(text)}
     found: list[DocumentRef] = []
     for c in select(cands):
