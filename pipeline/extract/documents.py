@@ -72,6 +72,8 @@ class DocumentRules:
             r"[\s,]*(?:của|do)\s+(?:(?i:hội nghị|kỳ họp|phiên họp)(?:\s+(?:lần\s+)?thứ\s+\w+)?\s+)?(?P<org>{ORG})",
             where="org_after")
         self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?P<org>{ORG})\s+)?(?:đã\s+|được\s+)?(?:(?:ký\s+)?ban hành|ký|ra)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
+        # only with the issuer after it: "năm 2016" alone may be when it was applied, not issued
+        self.year_after = rs.compile(r"\s+(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)(?![\d/])(?=[\s,]*(?:của|do)\s)", where="year_after")
         hp = rs.rules["document.header_ref"].params
         self.header_date = rs.compile(hp["date_line"], where="header_ref.date_line")
         self.header_end = rs.compile(hp["header_end"], where="header_ref.header_end")
@@ -224,6 +226,14 @@ def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
             if da.group("org"):
                 out.setdefault("issuer", _clean(da.group("org")))
             oa = dr.org_after.match(text, found[1], limit)
+            if oa:
+                out.setdefault("issuer", _clean(oa.group("org")))
+    elif pos == end:
+        # "Nghị quyết số 16 năm 2012 của HĐND thành phố": the year of issue, then the issuer
+        ya = dr.year_after.match(text, pos, limit)
+        if ya:
+            out["issued"] = ya.group("y")
+            oa = dr.org_after.match(text, ya.end(), limit)
             if oa:
                 out.setdefault("issuer", _clean(oa.group("org")))
     return out
