@@ -71,7 +71,7 @@ class DocumentRules:
         self.org_after = rs.compile(
             r"[\s,]*(?:của|do)\s+(?:(?i:hội nghị|kỳ họp|phiên họp)(?:\s+(?:lần\s+)?thứ\s+\w+)?\s+)?(?P<org>{ORG})",
             where="org_after")
-        self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?P<org>{ORG})\s+)?(?:đã\s+|được\s+)?(?:(?:ký\s+)?ban hành|ký|ra)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
+        self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?:(?P<org>{ORG})(?=(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+(?:đã\s+)?(?:ký|ban hành))|[^,.;:\n]{1,80}?(?=\s+(?:ký|ban hành)))(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+)?(?:đã\s+|được\s+)?(?:(?:ký\s+)?ban hành|ký|ra)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
         # only with the issuer after it: "năm 2016" alone may be when it was applied, not issued
         self.year_after = rs.compile(r"\s+(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)(?![\d/])(?=[\s,]*(?:của|do)\s)", where="year_after")
         hp = rs.rules["document.header_ref"].params
