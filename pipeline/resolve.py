@@ -64,8 +64,8 @@ def published_from_text(text: str) -> tuple[Optional[str], Optional[str]]:
 
 
 def publication(article: Article) -> Article:
-    """Metadata first; where it gives only the month, the text's own stamp of a day in that month."""
-    if article.published and len(article.published) != 7:
+    """Metadata first; where it gives only the month (or year), the text's own stamp of a day in it."""
+    if article.published and len(article.published) == 10:
         return article
     value, rule = published_from_text(article.text)
     if value and (not article.published or value.startswith(article.published + "-")):
