@@ -51,6 +51,7 @@ class DocumentRules:
             self.canon_codes.setdefault(c.lower().replace("đ", "d"), c)
         self.state_issuer_codes = sorted(lx["state_issuer_codes"], key=len, reverse=True)
         self.state_default_type = lx["state_default_type"]
+        self.sole_issuer = {t: (v["body"], {x.lower() for x in v["signers"]}) for t, v in lx.get("sole_issuer", {}).items()}
         self.law_default_type = lx["law_default_type"]
         self.authority_words = [w.lower() for w in lx["authority_words"]]
         rs = self.rs
@@ -293,13 +294,16 @@ def extract(ctx: Context) -> list[DocumentRef]:
         text_type = attrs.get("text_type") or info.get("text_type")
         code_type = info.get("code_type")
         typ = text_type or code_type
+        issuer = attrs.get("issuer")
+        if issuer and typ in dr.sole_issuer and issuer.lower() in dr.sole_issuer[typ][1]:
+            issuer = dr.sole_issuer[typ][0]
         found.append(DocumentRef(
             article=ctx.article.id, start=c.start, end=c.end, raw=text[c.start:c.end],
             rule="document.header_ref" if is_header else c.rule,
             ref=info["ref"], number=info["number"], code=info.get("code"), issuer_code=info.get("issuer_code"),
             year=info.get("year"), style=info["style"], type=typ,
             type_source="text" if text_type else ("code" if code_type else None),
-            issued=attrs.get("issued"), issuer=attrs.get("issuer"),
+            issued=attrs.get("issued"), issuer=issuer,
         ))
         ctx.claim(c.start, c.end)
     return found
