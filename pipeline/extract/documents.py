@@ -51,12 +51,13 @@ class DocumentRules:
             self.canon_codes.setdefault(c.lower().replace("đ", "d"), c)
         self.state_issuer_codes = sorted(lx["state_issuer_codes"], key=len, reverse=True)
         self.state_default_type = lx["state_default_type"]
+        self.needs_so = set(lx.get("bare_needs_so", []))
         self.sole_issuer = {t: (v["body"], {x.lower() for x in v["signers"]}) for t, v in lx.get("sole_issuer", {}).items()}
         self.law_default_type = lx["law_default_type"]
         self.authority_words = [w.lower() for w in lx["authority_words"]]
         rs = self.rs
         # the type words right before a ref: "Chương trình hành động số ", "Số: "
-        self.type_before = rs.compile(r"(?P<type>{TYPE_WORD}|{TYPE_ABBR})(?:\s+(?:liên tịch|hợp nhất))?\s*(?:[Ss]ố)?\s*:?\s*$", where="type_before")
+        self.type_before = rs.compile(r"(?P<type>{TYPE_WORD}|{TYPE_ABBR})(?:\s+(?:liên tịch|hợp nhất|(?i:kết luận)))?\s*(?:[Ss]ố)?\s*:?\s*$", where="type_before")
         # "UBND tỉnh ban hành Kế hoạch số ...": the issuer named as the subject, maybe with the
         # signer's name ("Thủ tướng Phạm Minh Chính đã ký Quyết định số ...")
         self.org_before = rs.compile(
@@ -171,6 +172,8 @@ def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
             return None  # "Kế hoạch 2025": a year, not a number
         word = g.get("type") or g.get("ltype")
         typ = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
+        if typ in dr.needs_so and not (g.get("so") or g.get("lso")):
+            return None  # "Phương án 2 là ...": an option, not a document
         return {"ref": number, "number": number, "code": None, "issuer_code": None, "style": "bare",
                 "text_type": typ}
     return None
