@@ -123,8 +123,12 @@ def document_rules() -> DocumentRules:
     return DocumentRules()
 
 
+_TRAILING_JOINER = re.compile(r"(?:\s+(?:và|&))+$")
+
+
 def _clean(s: str) -> str:
-    return _SPACES.sub(" ", s).strip(" ,;:")
+    """Spaces folded, edge punctuation and a dangling 'và' ('của Bộ Chính trị và Chỉ thị 06') cut."""
+    return _TRAILING_JOINER.sub("", _SPACES.sub(" ", s).strip(" ,;:"))
 
 
 _LEVELS = ("tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "tỉnh", "thành phố", "huyện", "quận", "thị xã",
