@@ -66,7 +66,7 @@ class DocumentRules:
             r"|(?:của|do)\s+(?P<org2>{ORG})\s*(?::|\s(?:tại|theo))\s*)$", where="org_before")
         # "Ngày 06/7/2022, Bộ Chính trị ban hành Quy định số ...": the date opening that clause
         self.date_before = rs.compile(
-            r"(?<!\w)(?:[Nn]gày|[Vv]ào ngày)\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?"
+            r"(?<!\w)(?<![Tt]ừ )(?<![Đđ]ến )(?<![Tt]rước )(?<![Ss]au )(?<![Kk]ể từ )(?:[Nn]gày|[Vv]ào ngày)\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?"
             r"|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)\s*,\s*$", where="date_before")
         # "..., ngày 22/12/2024 của Bộ Chính trị", "được Bộ Chính trị ban hành ngày ..."
         # "của Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the body, not its meeting
