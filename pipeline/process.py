@@ -17,8 +17,8 @@ def process(article: Article) -> Extraction:
     cnts = counts.extract(ctx)
     dts = dates.extract(ctx, unit_check=counts.count_rules().unit_follows)
     positions = officials.extract(ctx)
-    docs = resolve.resolve_documents(docs, article.text)
     dts = resolve.resolve_dates(article, dts)
+    docs = resolve.resolve_documents(docs, article.text, dts)
     return Extraction(
         article=article,
         sentences=sentences,

@@ -72,3 +72,14 @@ def test_published_metadata_is_absolute_or_nothing():
     assert parse_published("13/01/2025 17:06") == "2025-01-13"
     assert parse_published("2025-01") == "2025-01"
     assert parse_published("hôm qua") is None
+
+
+def test_published_metadata_keeps_its_precision():
+    """A month or a year alone is never completed with today's day (an invented date)."""
+    from pipeline.ingest import parse_published
+
+    assert parse_published("10/2019") == "2019-10"
+    assert parse_published("tháng 10/2019") == "2019-10"
+    assert parse_published("October 2019") == "2019-10"
+    assert parse_published("2019") == "2019"
+    assert parse_published("Wed, 16 Oct 2019 08:30:00 +0700") == "2019-10-16"

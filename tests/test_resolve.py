@@ -55,3 +55,37 @@ def test_links_between_documents():
     links = process(make_article(text)).links
     assert [(l.source_ref, l.target_ref, l.relation) for l in links] == [("54-CTr/TU", "57-NQ/TW", "implements")]
     assert text[links[0].start:links[0].end].startswith("54-CTr/TU")
+
+
+def test_document_resolution_is_linear_in_mentions():
+    """Many mentions (a 5 MB article) resolve by index, not by scanning every full ref per bare one."""
+    import time
+    from pipeline.resolve import aggregate_documents, resolve_documents
+    from pipeline.schemas import DocumentRef
+
+    def ref(i, style, ref, start):
+        return DocumentRef(article="t", start=start, end=start + len(ref), raw=ref, rule="document.test",
+                           ref=ref, number=str(i), style=style, type="Quyết định")
+
+    n = 20000
+    docs = [ref(i, "state", f"{i}/QĐ-UBND", 40 * i) for i in range(n)]
+    docs += [ref(i, "bare", str(i), 40 * (n + i)) for i in range(n)]
+    t0 = time.perf_counter()
+    out = resolve_documents(docs, "x" * (80 * n + 40))
+    agg = aggregate_documents(out)
+    assert time.perf_counter() - t0 < 2.0
+    assert out[n + 7].ref == "7/QĐ-UBND" and len(agg) == n
+
+
+def test_month_metadata_takes_the_day_of_the_text_stamp():
+    ex = process(make_article("Tiêu đề\n21/10/2019 - 10:45\nSáng 21/10, Ban Chỉ đạo họp.", published="2019-10"))
+    assert (ex.article.published, ex.article.published_source) == ("2019-10-21", "published.timestamp")
+    # a stamp in another month does not override the metadata
+    ex = process(make_article("Tiêu đề\n01/11/2019 - 10:45\nNội dung.", published="2019-10"))
+    assert (ex.article.published, ex.article.published_source) == ("2019-10", "metadata")
+
+
+def test_issue_date_without_year_takes_the_year_the_article_date_got():
+    text = "Thứ hai, ngày 03/03/2025 - 09:00\nNgày 27/2, Thủ tướng Phạm Minh Chính đã ký Quyết định số 444 giao chỉ tiêu."
+    docs = to_gold(process(make_article(text)))["documents"]
+    assert docs == [{"ref": "444", "type": "Quyết định", "issued": "2025-02-27", "issuer": "Thủ tướng"}]

@@ -13,6 +13,7 @@ from .dates import date_at
 
 RULE_FILE = "documents.yaml"
 _SPACES = re.compile(r"\s+")
+_OCR_LETTERS = str.maketrans("ƯưƠơ", "UuOo")
 
 
 class DocumentRules:
@@ -22,12 +23,18 @@ class DocumentRules:
         self.types = lx["types"]
         type_codes = [c for t in self.types for c in t["codes"]]
         heads = lx["org_heads"]
+        people = rules_mod.load_file("officials.yaml").lexicons  # names and provinces, read-only
         macros = {
             "TYPE_CODE": type_codes,
             "TYPE_WORD": "(?i:" + rules_mod.alternation([t["name"] for t in self.types]) + ")",
             # capitalised, as news writes a document's name: the fast scan needs the capital letter
             "TYPE_NAME": rules_mod.cased_alternation([t["name"] for t in self.types]),
             "TYPE_ABBR": list(lx["type_abbreviations"]),
+            "TYPE_ABBR_FREE": lx["type_abbreviations_free"],
+            "TYPE_LOWER": [t["name"].lower() for t in self.types],
+            "STATE_ISSUER_CODE": lx["state_issuer_codes"],
+            "FAMILY": people["family_names"],
+            "PROVINCE": people["provinces"],
             "ORG_HEAD_MULTI": [h for h in heads if " " in h],
             "ORG_HEAD_SINGLE": [h for h in heads if " " not in h],
         }
@@ -39,30 +46,63 @@ class DocumentRules:
         self.type_names = {t["name"].lower(): t["name"] for t in self.types}
         self.type_abbr = lx["type_abbreviations"]
         self.canon_codes = {c.lower(): c for c in lx["codes"] + type_codes}
+        # codes typed without the letter Đ (QD-UBND, TT-BGDDT), where that reading is not itself a code
+        for c in lx["codes"] + type_codes:
+            self.canon_codes.setdefault(c.lower().replace("đ", "d"), c)
+        self.state_issuer_codes = sorted(lx["state_issuer_codes"], key=len, reverse=True)
         self.state_default_type = lx["state_default_type"]
+        self.needs_so = set(lx.get("bare_needs_so", []))
+        self.sole_issuer = {t: (v["body"], {x.lower() for x in v["signers"]}) for t, v in lx.get("sole_issuer", {}).items()}
         self.law_default_type = lx["law_default_type"]
         self.authority_words = [w.lower() for w in lx["authority_words"]]
         rs = self.rs
         # the type words right before a ref: "Chương trình hành động số ", "Số: "
-        self.type_before = rs.compile(r"(?P<type>{TYPE_WORD}|{TYPE_ABBR})(?:\s+(?:liên tịch|hợp nhất))?\s*(?:[Ss]ố)?\s*:?\s*$", where="type_before")
-        # "UBND tỉnh ban hành Kế hoạch số ...": the issuer named as the subject
+        self.type_before = rs.compile(r"(?P<type>{TYPE_WORD}|{TYPE_ABBR})(?:\s+(?:liên tịch|hợp nhất|(?i:kết luận)))?\s*(?:[Ss]ố)?\s*:?\s*$", where="type_before")
+        # "UBND tỉnh ban hành Kế hoạch số ...": the issuer named as the subject, maybe with the
+        # signer's name ("Thủ tướng Phạm Minh Chính đã ký Quyết định số ...")
         self.org_before = rs.compile(
-            r"(?:(?P<org>{ORG})\s+(?:đã\s+|vừa\s+|cũng\s+)?(?:ban hành|ký ban hành|ký)\s+"
+            r"(?:(?P<org>{ORG})(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+(?:đã\s+|vừa\s+|cũng\s+)?"
+            r"(?:ban hành|ký ban hành|ký|có|ra|gửi)\s+"
             r"|(?:của|do)\s+(?P<org2>{ORG})\s*(?::|\s(?:tại|theo))\s*)$", where="org_before")
+        # "Ngày 06/7/2022, Bộ Chính trị ban hành Quy định số ...": the date opening that clause
+        self.date_before = rs.compile(
+            r"(?<!\w)(?<![Tt]ừ )(?<![Đđ]ến )(?<![Tt]rước )(?<![Ss]au )(?<![Kk]ể từ )(?:[Nn]gày|[Vv]ào ngày)\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?"
+            r"|\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?)\s*,\s*$", where="date_before")
         # "..., ngày 22/12/2024 của Bộ Chính trị", "được Bộ Chính trị ban hành ngày ..."
         # "của Hội nghị lần thứ sáu Ban Chấp hành Trung ương": the body, not its meeting
         self.org_after = rs.compile(
             r"[\s,]*(?:của|do)\s+(?:(?i:hội nghị|kỳ họp|phiên họp)(?:\s+(?:lần\s+)?thứ\s+\w+)?\s+)?(?P<org>{ORG})",
             where="org_after")
-        self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?P<org>{ORG})\s+)?(?:đã\s+)?(?:(?:ký\s+)?ban hành|ký)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
+        self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?:(?P<org>{ORG})(?=(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+(?:đã\s+)?(?:ký|ban hành))|[^,.;:\n]{1,80}?(?=\s+(?:ký|ban hành)))(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+)?(?:đã\s+|được\s+)?(?:(?:ký\s+)?ban hành|ký|ra)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
+        # only with the issuer after it: "năm 2016" alone may be when it was applied, not issued
+        self.year_after = rs.compile(r"\s+(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)(?![\d/])(?=[\s,]*(?:của|do)\s)", where="year_after")
         hp = rs.rules["document.header_ref"].params
         self.header_date = rs.compile(hp["date_line"], where="header_ref.date_line")
         self.header_end = rs.compile(hp["header_end"], where="header_ref.header_end")
         self.header_basis = rs.compile(hp["basis"], where="header_ref.basis")
         self.max_plain_year = rs.param("document.bare_ref", "max_plain_year")
+        self.bare_lower = rs.compile(rs.param("document.bare_ref", "lower"), where="bare_ref.lower")
+        self.bare_lower_type = rs.compile(rs.param("document.bare_ref", "lower_type"), where="bare_ref.lower_type")
 
     def canon(self, code: str) -> str:
-        return self.canon_codes.get(code.lower(), code)
+        code = _SPACES.sub("", code)
+        known = self.canon_codes.get(code.lower())
+        if known:
+            return known
+        # a scan or font that lost the plain letter: TƯ, ƯBND are TU, UBND
+        plain = code.translate(_OCR_LETTERS)
+        if plain != code and plain.isascii():
+            return self.canon_codes.get(plain.lower(), plain)
+        return code
+
+    def split_glued(self, symbol: str) -> list[str]:
+        """QĐUBND -> [QĐ, UBND]: a type code and a known issuer code written without their dash."""
+        head = symbol.split("-")[0]
+        for issuer in self.state_issuer_codes:
+            if head.endswith(issuer) and len(head) > len(issuer) and self.type_of_code(head[:-len(issuer)], "state"):
+                if head[:-len(issuer)].lower() in self.code_to_type:
+                    return [head[:-len(issuer)], issuer] + symbol.split("-")[1:]
+        return symbol.split("-")
 
     def type_of_code(self, code: Optional[str], style: str) -> Optional[str]:
         if not code:
@@ -83,8 +123,12 @@ def document_rules() -> DocumentRules:
     return DocumentRules()
 
 
+_TRAILING_JOINER = re.compile(r"(?:\s+(?:và|&))+$")
+
+
 def _clean(s: str) -> str:
-    return _SPACES.sub(" ", s).strip(" ,;:")
+    """Spaces folded, edge punctuation and a dangling 'và' ('của Bộ Chính trị và Chỉ thị 06') cut."""
+    return _TRAILING_JOINER.sub("", _SPACES.sub(" ", s).strip(" ,;:"))
 
 
 _LEVELS = ("tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "thị ủy", "tỉnh", "thành phố", "huyện", "quận", "thị xã",
@@ -107,14 +151,15 @@ def casing(line: str) -> str:
 
 
 def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
-    number = g["number"]
+    number = _SPACES.sub("", g["number"])
     if rule == "document.party_ref":
         code = dr.canon(g["code"])
         issuer = dr.canon(g["issuer"])
         return {"ref": f"{number}-{code}/{issuer}", "number": number, "code": code, "issuer_code": issuer,
                 "style": "party", "code_type": dr.type_of_code(code, "party")}
     if rule in ("document.state_ref", "document.law_ref"):
-        parts = [dr.canon(p.strip()) for p in g["symbol"].split("-")]
+        symbol = _SPACES.sub("", g["symbol"])
+        parts = [dr.canon(p) for p in (symbol.split("-") if "-" in symbol else dr.split_glued(symbol))]
         year = g.get("year")
         code = parts[0] if dr.type_of_code(parts[0], "state") and len(parts) > 1 else None
         symbol = "-".join(parts)
@@ -127,13 +172,30 @@ def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
         return {"ref": ref, "number": number, "code": code, "issuer_code": issuer_code,
                 "year": int(year) if year else None, "style": "state", "code_type": code_type}
     if rule == "document.bare_ref":
-        if len(number) == 4 and not g.get("so") and int(number) >= dr.max_plain_year:
+        if len(number) == 4 and not (g.get("so") or g.get("lso")) and int(number) >= dr.max_plain_year:
             return None  # "Kế hoạch 2025": a year, not a number
-        word = g["type"]
+        word = g.get("type") or g.get("ltype")
         typ = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
+        if typ in dr.needs_so and not (g.get("so") or g.get("lso")):
+            return None  # "Phương án 2 là ...": an option, not a document
         return {"ref": number, "number": number, "code": None, "issuer_code": None, "style": "bare",
                 "text_type": typ}
     return None
+
+
+def _line_end(text: str, pos: int, limit: int) -> int:
+    """End of the sentence's line: a line break inside a sentence (legal text wrapped at a
+    fixed width: 'số 20/2008/NĐ-CP\nngày 14/02/2008') does not end it."""
+    while True:
+        nl = text.find("\n", pos, limit)
+        if nl < 0:
+            return limit
+        before = text[max(0, nl - 4):nl].rstrip(" \t|")
+        after = text[nl + 1:nl + 40].lstrip(" \t|")
+        if before and before[-1] not in ".;:!?" and after and (after[0].islower() or after[0].isdigit()):
+            pos = nl + 1
+            continue
+        return nl
 
 
 def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
@@ -146,11 +208,19 @@ def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
         word = tb.group("type")
         out["text_type"] = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
         type_start = start - len(window) + tb.start()
-    ob = dr.org_before.search(text[max(0, type_start - 120):type_start])
+    lead = text[max(0, type_start - 120):type_start]
+    ob = dr.org_before.search(lead)
     if ob:
         out["issuer"] = _clean(ob.group("org") or ob.group("org2"))
-    line_end = text.find("\n", end)
-    limit = min(len(text), end + 160, line_end if line_end >= 0 else len(text))
+        if ob.group("org"):
+            org_start = type_start - len(lead) + ob.start()
+            before = text[max(0, org_start - 40):org_start]
+            db = dr.date_before.search(before)
+            if db:
+                found = date_at(text, org_start - len(before) + db.start())
+                if found and found[1] <= org_start:
+                    out["issued"] = found[0]
+    limit = _line_end(text, end, min(len(text), end + 160))
     pos = end
     oa = dr.org_after.match(text, pos, limit)
     if oa:
@@ -164,6 +234,14 @@ def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
             if da.group("org"):
                 out.setdefault("issuer", _clean(da.group("org")))
             oa = dr.org_after.match(text, found[1], limit)
+            if oa:
+                out.setdefault("issuer", _clean(oa.group("org")))
+    elif pos == end:
+        # "Nghị quyết số 16 năm 2012 của HĐND thành phố": the year of issue, then the issuer
+        ya = dr.year_after.match(text, pos, limit)
+        if ya:
+            out["issued"] = ya.group("y")
+            oa = dr.org_after.match(text, ya.end(), limit)
             if oa:
                 out.setdefault("issuer", _clean(oa.group("org")))
     return out
@@ -207,6 +285,11 @@ def extract(ctx: Context) -> list[DocumentRef]:
         for m in dr.rs.compiled[rule].finditer(text):
             s = m.start("number") if rule == "document.bare_ref" else m.start()
             cands.append(Candidate(s, m.end(), rule, m.groupdict(), priority=prio))
+    for m in dr.bare_lower.finditer(text):
+        lt = dr.bare_lower_type.search(text, max(0, m.start() - 30), m.start())
+        if lt:
+            groups = {"type": None, "so": None, **m.groupdict(), "ltype": lt.group("ltype")}
+            cands.append(Candidate(m.start("number"), m.end(), "document.bare_ref", groups, priority=0))
     headers = {m.end() for m in dr.rs.compiled["document.header_ref"].finditer(text)}
     found: list[DocumentRef] = []
     for c in select(cands):
@@ -218,13 +301,16 @@ def extract(ctx: Context) -> list[DocumentRef]:
         text_type = attrs.get("text_type") or info.get("text_type")
         code_type = info.get("code_type")
         typ = text_type or code_type
+        issuer = attrs.get("issuer")
+        if issuer and typ in dr.sole_issuer and issuer.lower() in dr.sole_issuer[typ][1]:
+            issuer = dr.sole_issuer[typ][0]
         found.append(DocumentRef(
             article=ctx.article.id, start=c.start, end=c.end, raw=text[c.start:c.end],
             rule="document.header_ref" if is_header else c.rule,
             ref=info["ref"], number=info["number"], code=info.get("code"), issuer_code=info.get("issuer_code"),
             year=info.get("year"), style=info["style"], type=typ,
             type_source="text" if text_type else ("code" if code_type else None),
-            issued=attrs.get("issued"), issuer=attrs.get("issuer"),
+            issued=attrs.get("issued"), issuer=issuer,
         ))
         ctx.claim(c.start, c.end)
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from functools import lru_cache
 from typing import Iterator, Union
 from urllib.parse import urlparse
 
@@ -51,25 +52,40 @@ def id_from_url(url: str) -> str | None:
     return stem[:120] or None
 
 
-def parse_published(value: object) -> str | None:
-    """Metadata publication time -> FORMAT notation; dateparser reads the many formats."""
-    if value in (None, ""):
-        return None
-    text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        return text
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
-    if m:
-        return "-".join(m.groups())
-    import dateparser  # only metadata in unusual formats needs it
+@lru_cache(maxsize=1)
+def _date_parser():
+    from dateparser.date import DateDataParser  # only metadata in unusual formats needs it
 
-    parsed = dateparser.parse(
-        text, languages=["vi", "en"],
+    return DateDataParser(
+        languages=["vi", "en"],
         # absolute times only: "hôm qua" in metadata says nothing about when the article appeared
         settings={"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["year"],
                   "PARSERS": ["timestamp", "custom-formats", "absolute-time"]},
     )
-    return parsed.date().isoformat() if parsed else None
+
+
+def parse_published(value: object) -> str | None:
+    """Metadata publication time -> FORMAT notation; dateparser reads the many formats.
+
+    Only what the value states: a month alone ("10/2019", "tháng 10/2019") stays a month
+    ("2019-10") and a year a year, never completed with today's day."""
+    if value in (None, ""):
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"\d{4}(?:-\d{2})?", text):
+        return text
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        return "-".join(m.groups())
+    data = _date_parser().get_date_data(text)
+    if not data or not data.date_obj:
+        return None
+    day = data.date_obj.date()
+    if data.period == "year":
+        return f"{day.year:04d}"
+    if data.period == "month":
+        return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()
 
 
 def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> Iterator[Item]:
