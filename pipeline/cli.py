@@ -30,8 +30,12 @@ def extract(inputs, db_path, quiet, workers):
     Re-running on the same input changes nothing; a changed article replaces its own
     rows. Bad input is reported, recorded in the errors table and skipped.
     """
+    import sqlite3
+
+    from .interrupt import Interrupted
     from .rules import RuleError
     from .runner import extract as run
+    from .store import busy_message
 
     inputs = list(inputs) or [ROOT / "data/raw"]
     missing = [p for p in inputs if not p.exists()]
@@ -43,6 +47,17 @@ def extract(inputs, db_path, quiet, workers):
     except RuleError as exc:
         click.echo(f"error: bad rule file: {exc}", err=True)
         sys.exit(2)
+    except Interrupted as exc:
+        s = exc.stats
+        run_note = f" (run {s['run']} marked interrupted)" if s.get("run") else ""
+        click.echo(f"interrupted ({exc}): {s.get('saved', 0)} articles of this run saved in {db_path}{run_note}; "
+                   "run the same command again to extract the rest", err=True)
+        sys.exit(exc.exit_code)
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        click.echo(f"error: {busy_message(db_path)}", err=True)
+        sys.exit(1)
     click.echo(
         f"{stats['articles']} articles ({stats['new']} new, {stats['changed']} changed, "
         f"{stats['unchanged']} unchanged), {stats['errors']} input errors, "

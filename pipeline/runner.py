@@ -19,6 +19,7 @@ from .schemas import Article, Extraction, IngestError
 from . import rules as rules_mod
 from . import store
 from .ingest import ingest
+from .interrupt import Guard, Interrupted, stop_pool, worker_init
 from .process import process
 
 BATCH = 256  # articles per batch and per transaction
@@ -39,9 +40,17 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
     load_all()  # a broken rule file fails here, before the database is touched
     segment("Khởi động.")  # load the sentence splitter before any fork
     rules_hash = rules_mod.rules_hash()
-    db = store.connect(db_path)
-    run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
+    guard = Guard()
+    with guard:
+        db = store.connect(db_path)
+        run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
+        return _run(db, run_id, inputs, rules_hash, report, workers, guard)
+
+
+def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[[str], None], workers: int,
+         guard: Guard) -> dict:
     stats = {"articles": 0, "new": 0, "changed": 0, "unchanged": 0, "errors": 0, "chars": 0}
+    saved = 0  # articles of this run committed
     t0 = time.perf_counter()
 
     def todo() -> Iterator[Article]:
@@ -51,7 +60,7 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                     stats["errors"] += 1
                 where = f"{item.source}:{item.line}" if item.line else item.source
                 report(f"{item.level}: {where}: {item.kind}: {item.message}")
-                with db.conn:
+                with store.write(db):
                     store.record_error(db, item, run_id)
                 continue
             stats["articles"] += 1
@@ -62,16 +71,21 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                 yield item
 
     def save(results: list[Extraction]) -> None:
-        with db.conn:
-            for ex in results:
-                store.save(db, ex, rules_hash)
+        nonlocal saved
+        with guard.held():  # a signal waits until the batch is committed and counted
+            with store.write(db):
+                for ex in results:
+                    store.save(db, ex, rules_hash)
+            saved += len(results)
+        store.checkpoint(db)
 
     pool = None
     inflight = None
     try:
         for batch in _batches(todo(), BATCH):
             if pool is None and workers > 1 and len(batch) == BATCH:
-                pool = mp.get_context("fork").Pool(workers)
+                with guard.forking():
+                    pool = mp.get_context("fork").Pool(workers, initializer=worker_init)
             if pool is None:
                 save([process(a) for a in batch])
                 continue
@@ -81,12 +95,24 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
             inflight = submitted
         if inflight is not None:
             save(inflight.get())
-    finally:
         if pool is not None:
             pool.close()
             pool.join()
+    except BaseException as exc:
+        if pool is not None:
+            stop_pool(pool)
+        stats["seconds"] = round(time.perf_counter() - t0, 3)
+        try:
+            store.finish_run(db, run_id, stats, "interrupted" if isinstance(exc, Interrupted) else "failed")
+        except Exception:
+            pass  # the original error is the one to report
+        if isinstance(exc, Interrupted):
+            exc.stats = {**stats, "saved": saved, "run": run_id}
+        raise
+    guard.ignore()  # all saved: a signal now changes nothing
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     store.finish_run(db, run_id, stats)
+    store.checkpoint(db, limit=0)
     stats["run"] = run_id
     return stats
 

@@ -5,8 +5,11 @@ text and rule set are unchanged does nothing; a changed article replaces its own
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
+import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -104,8 +107,39 @@ def _m003_deadlines_links(db: sqlite_utils.Database) -> None:
     db["document_links"].create_index(["target_ref"])
 
 
+def _m004_run_status(db: sqlite_utils.Database) -> None:
+    db["runs"].add_column("status", str)
+    db.execute("UPDATE runs SET status = 'finished' WHERE finished IS NOT NULL")
+
+
 MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials),
-              ("003_deadlines_links", _m003_deadlines_links)]
+              ("003_deadlines_links", _m003_deadlines_links), ("004_run_status", _m004_run_status)]
+
+BUSY_TIMEOUT_MS = 60_000  # how long a writer waits for another run's transaction before giving up
+WAL_LIMIT = 64 * 1024 * 1024  # bytes of write-ahead log above which checkpoint() truncates it
+
+
+@contextlib.contextmanager
+def write(db: sqlite_utils.Database):
+    """One write transaction, its lock taken at once (BEGIN IMMEDIATE).
+
+    Another run writing to the same database makes this wait (busy timeout) rather than fail
+    on a stale read snapshot; an exception (or an interrupt) rolls everything back.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
@@ -113,25 +147,52 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if str(path) != ":memory:":
         db.execute("PRAGMA journal_mode = WAL")
+        db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")
     migrate(db)
     return db
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    if "migrations" not in db.table_names():
-        db["migrations"].create({"name": str, "applied": str}, pk="name")
-    done = {r["name"] for r in db["migrations"].rows}
+    """Apply the missing migrations, each in one transaction with its record.
+
+    A kill during a migration leaves neither its tables nor its record; two processes
+    migrating one new database take turns, and the second finds the work done.
+    """
+    if "migrations" in db.table_names():
+        done = {r[0] for r in db.execute("SELECT name FROM migrations")}
+        if all(name in done for name, _ in MIGRATIONS):
+            return []
     applied = []
     for name, fn in MIGRATIONS:
-        if name not in done:
-            with db.conn:
-                fn(db)
-                db["migrations"].insert({"name": name, "applied": _now()})
-            applied.append(name)
+        with write(db):
+            db["migrations"].create({"name": str, "applied": str}, pk="name", if_not_exists=True)
+            if db.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone():
+                continue
+            fn(db)
+            db.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", [name, _now()])
+        applied.append(name)
     return applied
+
+
+def checkpoint(db: sqlite_utils.Database, limit: int = WAL_LIMIT, wait_ms: int = 200) -> bool:
+    """Copy the write-ahead log into the database and truncate it once it is over `limit` bytes.
+
+    Readers holding a transaction keep the log from being reset; this waits at most `wait_ms`
+    for them (a busy log is left for the next call). Call between transactions. True when truncated.
+    """
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path or not os.path.exists(path + "-wal") or os.path.getsize(path + "-wal") <= limit:
+        return False
+    db.execute(f"PRAGMA busy_timeout = {wait_ms}")
+    try:
+        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return not busy
 
 
 def status(db: sqlite_utils.Database, article: Article, rules_hash: str) -> str:
@@ -155,11 +216,20 @@ _EXTRA_COLS = {
 
 
 def _insert_sql(table: str, cols: tuple) -> str:
-    return f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+    return f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
 def _rows(mentions, extra) -> list[tuple]:
-    return [(_id(m.article, m.start, m.end, m.rule), m.article, m.start, m.end, m.raw, m.rule, *extra(m)) for m in mentions]
+    """One row per fact. Facts sharing a span and a rule (one post shared by several people)
+    each get their own id: the first keeps hash(article, start, end, rule), the n-th adds n."""
+    seen: dict[tuple, int] = {}
+    rows = []
+    for m in mentions:
+        key = (m.article, m.start, m.end, m.rule)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        rows.append((_id(*key, n) if n else _id(*key), m.article, m.start, m.end, m.raw, m.rule, *extra(m)))
+    return rows
 
 
 def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
@@ -216,13 +286,32 @@ def record_error(db: sqlite_utils.Database, err: IngestError, run_id: int) -> No
 
 
 def start_run(db: sqlite_utils.Database, inputs: Iterable[str], rules_hash: str) -> int:
-    with db.conn:
-        return db["runs"].insert({"started": _now(), "input": " ".join(inputs), "rules_hash": rules_hash}).last_pk
+    with write(db):
+        return db["runs"].insert({"started": _now(), "input": " ".join(inputs), "rules_hash": rules_hash,
+                                  "status": "running"}).last_pk
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict) -> None:
-    with db.conn:
-        db["runs"].update(run_id, {"finished": _now(), **stats})
+def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict, status: str = "finished") -> None:
+    """Record the end of a run: `finished`, or `interrupted` (signal) / `failed` (error) with what it had done."""
+    with write(db):
+        db["runs"].update(run_id, {"finished": _now(), "status": status, **stats})
+
+
+def running(db: sqlite_utils.Database) -> list[dict]:
+    """Runs recorded as still running (another process now, or one killed without a trace)."""
+    return list(db.query("SELECT id, started, input FROM runs WHERE status = 'running' ORDER BY id"))
+
+
+def busy_message(path: Path | str) -> str:
+    """Why a database stayed locked past the busy timeout, naming the runs writing to it."""
+    try:
+        db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1))
+        runs = running(db) if "runs" in db.table_names() and "status" in db["runs"].columns_dict else []
+    except sqlite3.Error:
+        runs = []
+    who = "; ".join(f"run {r['id']} started {r['started']} on {r['input']}" for r in runs) or "another process"
+    return (f"{path} stayed locked for {BUSY_TIMEOUT_MS // 1000} s by {who}; "
+            "try again when it has finished (nothing of this run was lost: re-run the same command)")
 
 
 def load_extraction(db: sqlite_utils.Database, article_id: str) -> Optional[Extraction]:

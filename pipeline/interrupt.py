@@ -1,0 +1,110 @@
+"""Stopping a run cleanly on Ctrl-C (SIGINT) or SIGTERM.
+
+The main process decides: its signals become one `Interrupted` exception, held back while
+a batch commits (so a batch is either saved and counted or neither), and raised once only.
+Workers ignore SIGINT (a terminal sends it to the whole process group) and die quietly on
+SIGTERM; the main process stops them.
+"""
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(BaseException):
+    """A run stopped by a signal; `stats` holds what it had saved (set by the runner)."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+        self.stats: dict = {}
+
+    @property
+    def exit_code(self) -> int:
+        return 128 + self.signum
+
+
+class Guard:
+    """Within `with Guard() as g:` SIGINT and SIGTERM raise Interrupted, except inside `g.held()`."""
+
+    def __init__(self):
+        self.signum: int | None = None
+        self._raised = False
+        self._depth = 0
+        self._previous: dict = {}
+        self._active = threading.current_thread() is threading.main_thread()
+
+    def _handler(self, signum, frame):
+        if self.signum is not None:
+            return  # already stopping
+        self.signum = signum
+        if self._depth == 0:
+            self._raise()
+
+    def _raise(self):
+        if not self._raised:
+            self._raised = True
+            raise Interrupted(self.signum)
+
+    def __enter__(self) -> "Guard":
+        if self._active:
+            for sig in SIGNALS:
+                self._previous[sig] = signal.signal(sig, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, previous in self._previous.items():
+            signal.signal(sig, previous)
+        self._previous.clear()
+
+    def ignore(self) -> None:
+        """From now on signals are ignored (the work is done; only its record is left to write)."""
+        self._raised = True
+        if self.signum is None:
+            self.signum = 0
+
+    @contextlib.contextmanager
+    def held(self):
+        """A signal arriving inside this block is raised when the block ends."""
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+        if self._depth == 0 and self.signum is not None:
+            self._raise()
+
+    @contextlib.contextmanager
+    def forking(self):
+        """Block the signals while worker processes are forked; they unblock them in `worker_init`."""
+        if not self._active:
+            yield
+            return
+        signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+        try:
+            yield
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+def worker_init() -> None:
+    """In each worker: the main process decides about SIGINT; SIGTERM ends the worker quietly."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+def stop_pool(pool, timeout: float = 5.0) -> None:
+    """Terminate a multiprocessing pool, killing its workers if terminate() does not return in time
+    (it can block forever on a queue lock held by a worker that was killed from outside)."""
+    stopper = threading.Thread(target=pool.terminate, daemon=True)
+    stopper.start()
+    stopper.join(timeout)
+    if stopper.is_alive():
+        for proc in getattr(pool, "_pool", []):
+            if proc.exitcode is None:
+                proc.kill()
+        stopper.join(1.0)
