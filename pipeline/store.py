@@ -178,12 +178,13 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
-def checkpoint(db: sqlite_utils.Database, limit: int = WAL_LIMIT, wait_ms: int = 200) -> bool:
+def checkpoint(db: sqlite_utils.Database, limit: Optional[int] = None, wait_ms: int = 200) -> bool:
     """Copy the write-ahead log into the database and truncate it once it is over `limit` bytes.
 
     Readers holding a transaction keep the log from being reset; this waits at most `wait_ms`
     for them (a busy log is left for the next call). Call between transactions. True when truncated.
     """
+    limit = WAL_LIMIT if limit is None else limit
     path = db.execute("PRAGMA database_list").fetchone()[2]
     if not path or not os.path.exists(path + "-wal") or os.path.getsize(path + "-wal") <= limit:
         return False

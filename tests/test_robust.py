@@ -102,3 +102,125 @@ def test_a_signal_stops_the_run_and_a_rerun_finishes_it(dump, clean_rows, tmp_pa
     stats = extract([dump], db, report=lambda m: None, workers=2)
     assert (stats["unchanged"], stats["new"]) == (saved, N_DUMP - saved)
     assert _rows(db) == clean_rows
+
+
+KILL_SCRIPT = textwrap.dedent("""
+    import os, signal, sys
+    sys.path.insert(0, sys.argv[3])
+    import sqlite_utils
+    from pipeline import store
+
+    def die():
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    where = sys.argv[2]
+    if where == "mid-001":  # after the third table of the first migration
+        create, calls = sqlite_utils.db.Table.create, []
+        def create_then_die(self, *a, **k):
+            out = create(self, *a, **k)
+            calls.append(1)
+            if len(calls) == 3:
+                die()
+            return out
+        sqlite_utils.db.Table.create = create_then_die
+    else:  # a whole migration done, its record not yet written
+        name, fn = store.MIGRATIONS[int(where)]
+        store.MIGRATIONS[int(where)] = (name, lambda db: (fn(db), die()))
+    store.connect(sys.argv[1])
+""")
+
+
+def _schema(db_path):
+    with sqlite3.connect(db_path) as c:
+        return sorted(r for r in c.execute("SELECT type, name, sql FROM sqlite_master"))
+
+
+@pytest.mark.parametrize("where", ["mid-001", "0", "1", "2", "3"])
+def test_a_kill_during_migration_leaves_a_usable_database(tmp_path, where):
+    from pipeline.runner import extract
+
+    db = tmp_path / "x.db"
+    killed = subprocess.run([PY, "-c", KILL_SCRIPT, str(db), where, str(ROOT)], capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    store.connect(tmp_path / "fresh.db")
+    store.connect(db)
+    assert _schema(db) == _schema(tmp_path / "fresh.db")
+    assert [r["name"] for r in sqlite_utils.Database(db)["migrations"].rows] == [n for n, _ in store.MIGRATIONS]
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Sáng 20/3/2025, Tỉnh ủy ban hành Kế hoạch số 128-KH/TU.", encoding="utf-8")
+    assert extract([raw], db, report=lambda m: None)["new"] == 1
+
+
+RACE_SCRIPT = textwrap.dedent("""
+    import glob, sys, time
+    sys.path.insert(0, sys.argv[1])
+    from pipeline.extract import load_all
+    from pipeline.segment import segment
+    from pipeline.cli import main
+    load_all(); segment("Khởi động.")
+    barrier, n = sys.argv[2].rsplit(":", 1)  # every racer ready: all reach the database at the same moment
+    open(f"{barrier}.{time.time_ns()}", "w").close()
+    while len(glob.glob(f"{barrier}.*")) < int(n):
+        time.sleep(0.001)
+    sys.argv = ["pipeline", "extract", *sys.argv[3:]]
+    main()
+""")
+
+
+def test_racing_runs_on_a_new_database_all_complete(tmp_path):
+    from pipeline.runner import extract
+
+    files = sorted((ROOT / "data/raw").glob("*.txt"))
+    dumps = [tmp_path / "a", tmp_path / "b"]
+    for d, part in zip(dumps, (files[::2], files[1::2])):
+        d.mkdir()
+        for f in part:
+            (d / f.name).write_bytes(f.read_bytes())
+    db = tmp_path / "x.db"
+    barrier = f"{tmp_path / 'ready'}:3"
+    racers = [subprocess.Popen([PY, "-c", RACE_SCRIPT, str(ROOT), barrier, str(d), "--db", str(db), "--workers", "1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+              for d in (dumps[0], dumps[1], dumps[0])]
+    results = [(p.wait(timeout=120), *p.communicate()) for p in racers]
+    for code, out, err in results:
+        assert code == 0 and "Traceback" not in err and "locked" not in err, err
+        assert "articles (" in out
+    runs = list(sqlite_utils.Database(db)["runs"].rows)
+    assert [r["status"] for r in runs] == ["finished"] * 3
+    extract(dumps, tmp_path / "clean.db", report=lambda m: None, workers=1)
+    assert _rows(db) == _rows(tmp_path / "clean.db")
+
+
+SHARED_POST = "Các đồng chí Nguyễn Văn An, Trần Thị Bình làm Phó Trưởng Ban Chỉ đạo."
+FACTS = {"document_mentions": "documents", "dates": "dates", "counts": "counts", "positions": "positions",
+         "deadlines": "deadlines", "document_links": "links"}
+
+
+def _facts_in_and_rows_out(raw, tmp_path):
+    from pipeline.ingest import ingest
+    from pipeline.process import process
+    from pipeline.runner import extract
+    from pipeline.schemas import Article
+
+    exs = [process(a) for a in ingest([raw]) if isinstance(a, Article)]
+    facts = {t: sum(len(getattr(ex, attr)) for ex in exs) for t, attr in FACTS.items()}
+    extract([raw], tmp_path / "f.db", report=lambda m: None, workers=1)
+    db = sqlite_utils.Database(tmp_path / "f.db")
+    return facts, {t: db[t].count for t in FACTS}, db
+
+
+def test_every_fact_of_a_shared_post_reaches_the_database(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "s.txt").write_text(SHARED_POST, encoding="utf-8")
+    facts, rows, db = _facts_in_and_rows_out(raw, tmp_path)
+    assert facts["positions"] == 2 and rows == facts
+    assert sorted(r["name"] for r in db["positions"].rows) == ["Nguyễn Văn An", "Trần Thị Bình"]
+
+
+@needs_corpus
+def test_every_fact_of_the_dev_corpus_reaches_the_database(tmp_path):
+    facts, rows, _ = _facts_in_and_rows_out(CORPUS / "raw", tmp_path)
+    assert facts["positions"] > 100
+    assert rows == facts
