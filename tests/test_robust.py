@@ -224,3 +224,52 @@ def test_every_fact_of_the_dev_corpus_reaches_the_database(tmp_path):
     facts, rows, _ = _facts_in_and_rows_out(CORPUS / "raw", tmp_path)
     assert facts["positions"] > 100
     assert rows == facts
+
+
+def _wal_under_a_reader(tmp_path, monkeypatch, dump, checkpoints: bool) -> int:
+    """Largest write-ahead log seen while a reader holds a transaction 3/4 of the time."""
+    from pipeline import runner
+
+    monkeypatch.setattr(runner, "BATCH", 32)
+    monkeypatch.setattr(store, "WAL_LIMIT", 1 << 20)
+    if not checkpoints:
+        monkeypatch.setattr(store, "checkpoint", lambda *a, **k: False)
+    db = tmp_path / f"wal-{checkpoints}.db"
+    store.connect(db)
+    wal = f"{db}-wal"
+    stop, sizes = threading.Event(), []
+
+    def reader():
+        conn = sqlite3.connect(db, isolation_level=None)
+        while not stop.is_set():
+            conn.execute("BEGIN")
+            conn.execute("SELECT count(*) FROM articles").fetchone()
+            time.sleep(0.15)
+            conn.execute("COMMIT")
+            time.sleep(0.05)
+            sizes.append(os.path.getsize(wal))
+        conn.close()
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        runner.extract([dump], db, report=lambda m: None, workers=1)
+    finally:
+        stop.set()
+        thread.join()
+    assert sqlite_utils.Database(db)["articles"].count == 300
+    return max(sizes)
+
+
+def test_the_write_ahead_log_stays_bounded_while_readers_come_and_go(tmp_path, monkeypatch):
+    from pipeline.bench import synthesise
+
+    dump = tmp_path / "dump.jsonl"
+    synthesise(ROOT / "data/raw", dump, 300)
+    limit = 1 << 20
+    with monkeypatch.context() as mp:
+        unbounded = _wal_under_a_reader(tmp_path, mp, dump, checkpoints=False)
+    with monkeypatch.context() as mp:
+        bounded = _wal_under_a_reader(tmp_path, mp, dump, checkpoints=True)
+    assert unbounded > 3 * limit  # what happened before: the log only grows
+    assert bounded <= 2 * limit
