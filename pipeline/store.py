@@ -311,7 +311,7 @@ def busy_message(path: Path | str) -> str:
     except sqlite3.Error:
         runs = []
     who = "; ".join(f"run {r['id']} started {r['started']} on {r['input']}" for r in runs) or "another process"
-    return (f"{path} stayed locked for {BUSY_TIMEOUT_MS // 1000} s by {who}; "
+    return (f"{path} stayed locked for {BUSY_TIMEOUT_MS / 1000:g} s by {who}; "
             "try again when it has finished (nothing of this run was lost: re-run the same command)")
 
 

@@ -273,3 +273,27 @@ def test_the_write_ahead_log_stays_bounded_while_readers_come_and_go(tmp_path, m
         bounded = _wal_under_a_reader(tmp_path, mp, dump, checkpoints=True)
     assert unbounded > 3 * limit  # what happened before: the log only grows
     assert bounded <= 2 * limit
+
+
+def test_a_run_locked_out_too_long_names_the_run_holding_the_database(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Sáng 20/3/2025, Tỉnh ủy ban hành Kế hoạch số 128-KH/TU.", encoding="utf-8")
+    db_path = tmp_path / "x.db"
+    holder = store.connect(db_path)
+    other = store.start_run(holder, ["elsewhere"], "h")
+    holder.conn.execute("BEGIN IMMEDIATE")  # another run in the middle of a long write
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 300)
+    try:
+        res = CliRunner().invoke(cli, ["extract", str(raw), "--db", str(db_path)])
+    finally:
+        holder.conn.execute("ROLLBACK")
+    assert res.exit_code == 1, res.output
+    assert "Traceback" not in res.output
+    assert f"stayed locked for 0.3 s by run {other} started" in res.output and "on elsewhere" in res.output
+    res = CliRunner().invoke(cli, ["extract", str(raw), "--db", str(db_path)])
+    assert res.exit_code == 0 and "1 new" in res.output
