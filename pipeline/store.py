@@ -191,6 +191,8 @@ def checkpoint(db: sqlite_utils.Database, limit: Optional[int] = None, wait_ms: 
     db.execute(f"PRAGMA busy_timeout = {wait_ms}")
     try:
         busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:  # locked by another writer: the next call tries again
+        busy = 1
     finally:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return not busy
