@@ -8,8 +8,12 @@ SIGTERM; the main process stops them.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import os
 import signal
+import sys
 import threading
+import time
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -90,11 +94,37 @@ class Guard:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
-def worker_init() -> None:
-    """In each worker: the main process decides about SIGINT; SIGTERM ends the worker quietly."""
+def worker_init(parent: int) -> None:
+    """In each worker: the main process decides about SIGINT; SIGTERM ends the worker quietly,
+    and so does the death of the main process (Linux), instead of a broken pipe on its next result."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass
+    if os.getppid() != parent:  # the main process died before the line above
+        os._exit(1)
+    sys.stderr = _QuietOrphan(sys.stderr, parent)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+class _QuietOrphan:
+    """A worker's stderr that drops what is written once the main process is gone (a broken
+    pipe noticed in the instant before the kernel's SIGKILL arrives)."""
+
+    def __init__(self, stream, parent: int):
+        self._stream, self._parent = stream, parent
+
+    def write(self, text: str) -> int:
+        if os.getppid() == self._parent:
+            time.sleep(0.05)  # workers write here only when failing: let a dying parent's signal land
+        if os.getppid() != self._parent:
+            return len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 def stop_pool(pool, timeout: float = 5.0) -> None:

@@ -85,7 +85,7 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
         for batch in _batches(todo(), BATCH):
             if pool is None and workers > 1 and len(batch) == BATCH:
                 with guard.forking():
-                    pool = mp.get_context("fork").Pool(workers, initializer=worker_init)
+                    pool = mp.get_context("fork").Pool(workers, initializer=worker_init, initargs=(os.getpid(),))
             if pool is None:
                 save([process(a) for a in batch])
                 continue
