@@ -81,6 +81,7 @@ class Report:
     fields: dict[str, FieldScore] = field(default_factory=lambda: {f: FieldScore() for f in FIELDS})
     attributes: dict[str, list[int]] = field(default_factory=lambda: {"type": [0, 0], "issued": [0, 0], "issuer": [0, 0]})
     attribute_errors: list = field(default_factory=list)
+    count_attributes: dict[str, list[int]] = field(default_factory=lambda: {"approx": [0, 0]})
     published: list[int] = field(default_factory=lambda: [0, 0, 0])  # right, gold given, invented
     published_errors: list = field(default_factory=list)
     articles: int = 0
@@ -89,10 +90,15 @@ class Report:
         right, total = self.attributes[name]
         return right / total if total else 1.0
 
+    def count_attribute_accuracy(self, name: str) -> float:
+        right, total = self.count_attributes[name]
+        return right / total if total else 1.0
+
     def as_dict(self) -> dict:
         out = {f: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "tp": s.tp, "fp": s.fp, "fn": s.fn}
                for f, s in self.fields.items()}
         out["document_attributes"] = {k: self.attribute_accuracy(k) for k in self.attributes}
+        out["count_attributes"] = {k: self.count_attribute_accuracy(k) for k in self.count_attributes}
         right, given, invented = self.published
         out["published"] = {"accuracy": right / given if given else 1.0, "invented": invented}
         return out
@@ -203,6 +209,13 @@ def score_article(report: Report, pred: dict, gold: dict, ex: Optional[Extractio
 
     pairs, sp, mi = _match_greedy(pred.get("counts", []), gold.get("counts", []), count_ok)
     add("counts", pairs, sp, mi, lambda c: ("counts", float(c["value"]), canon(c["unit"])), lambda c: f"{c['value']} {c['unit']}")
+    # approx over matched counts: gold omits it when false
+    for p, g in pairs:
+        ok = bool(p.get("approx")) == bool(g.get("approx"))
+        report.count_attributes["approx"][0] += ok
+        report.count_attributes["approx"][1] += 1
+        if not ok:
+            report.attribute_errors.append((art, f"{g['value']} {g['unit']}", "approx", bool(p.get("approx")), bool(g.get("approx"))))
 
     # publication date
     if gold.get("published"):
@@ -247,6 +260,9 @@ def failures(report: Report, thresholds: dict) -> list[str]:
     for name, bar in (thresholds.get("document_attributes") or {}).items():
         if report.attribute_accuracy(name) < bar:
             out.append(f"document {name} accuracy {report.attribute_accuracy(name):.3f} < {bar}")
+    for name, bar in (thresholds.get("count_attributes") or {}).items():
+        if report.count_attribute_accuracy(name) < bar:
+            out.append(f"count {name} accuracy {report.count_attribute_accuracy(name):.3f} < {bar}")
     pub = thresholds.get("published")
     if pub:
         right, given, invented = report.published
@@ -269,6 +285,8 @@ def render(report: Report, diff: bool = False, thresholds: Optional[dict] = None
     lines.append("")
     attrs = ", ".join(f"{k} {report.attribute_accuracy(k):.3f} ({v[0]}/{v[1]})" for k, v in report.attributes.items())
     lines.append(f"document attributes: {attrs}")
+    cattrs = ", ".join(f"{k} {report.count_attribute_accuracy(k):.3f} ({v[0]}/{v[1]})" for k, v in report.count_attributes.items())
+    lines.append(f"count attributes: {cattrs}")
     right, given, invented = report.published
     lines.append(f"published: {right}/{given} right, {invented} invented")
     if diff:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 from .normalise import normalise
 
-RULES_ABBREVIATIONS = Path(__file__).resolve().parent.parent / "rules" / "abbreviations.tsv"
+from . import RULES_DIR  # noqa: E402
+
+RULES_ABBREVIATIONS = RULES_DIR / "abbreviations.tsv"
 
 
 @lru_cache(maxsize=4)

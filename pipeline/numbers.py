@@ -83,6 +83,8 @@ class Numerals:
         rest = tokens[i:]
         if not rest:
             return total
+        if rest == [self.dozen] and i == 0:
+            return 10  # 'hàng chục', 'chục nghìn'
         if rest[0] in self.zero_tens:
             if len(rest) != 2:
                 return None

@@ -19,7 +19,7 @@ from .firstchar import compile_fast
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+from . import RULES_DIR  # noqa: E402 (rules/ in the repository, rule_files/ installed)
 
 _MACRO = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 _FLAGS = {"IGNORECASE": re.IGNORECASE, "MULTILINE": re.MULTILINE, "VERBOSE": re.VERBOSE}

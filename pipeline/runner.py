@@ -18,7 +18,7 @@ from .schemas import Article, Extraction, IngestError
 
 from . import rules as rules_mod
 from . import store
-from .ingest import ingest
+from .ingest import ingest, input_bytes
 from .interrupt import Guard, Interrupted, stop_pool, worker_init
 from .process import process
 
@@ -30,8 +30,12 @@ def default_workers() -> int:
 
 
 def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[str], None]] = None,
-            workers: Optional[int] = None) -> dict:
-    """Extract every article of the dumps into db_path; returns the run's statistics."""
+            workers: Optional[int] = None, progress=None) -> dict:
+    """Extract every article of the dumps into db_path; returns the run's statistics.
+
+    progress, if given, is told the input size (start), the bytes read (read), each article
+    (article) and the end (close), as pipeline.progress.Progress draws it.
+    """
     from .extract import load_all
     from .segment import segment
 
@@ -44,20 +48,26 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
     with guard:
         db = store.connect(db_path)
         run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
-        return _run(db, run_id, inputs, rules_hash, report, workers, guard)
+        return _run(db, run_id, inputs, rules_hash, report, workers, progress, guard)
 
 
 def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[[str], None], workers: int,
-         guard: Guard) -> dict:
+         progress, guard: Guard) -> dict:
     stats = {"articles": 0, "new": 0, "changed": 0, "unchanged": 0, "errors": 0, "chars": 0}
     saved = 0  # articles of this run committed
+    skipped = []  # files of no known format, named once each
     t0 = time.perf_counter()
 
+    if progress is not None:
+        progress.start(input_bytes(inputs))
+
     def todo() -> Iterator[Article]:
-        for item in ingest(inputs):
+        for item in ingest(inputs, on_bytes=progress.read if progress is not None else None):
             if isinstance(item, IngestError):
                 if item.level == "error":
                     stats["errors"] += 1
+                if item.kind == "skipped":
+                    skipped.append(item.source)
                 where = f"{item.source}:{item.line}" if item.line else item.source
                 report(f"{item.level}: {where}: {item.kind}: {item.message}")
                 with store.write(db):
@@ -65,6 +75,8 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
                 continue
             stats["articles"] += 1
             stats["chars"] += len(item.text)
+            if progress is not None:
+                progress.article(len(item.text))
             state = store.status(db, item, rules_hash)
             stats[state] += 1
             if state != "unchanged":
@@ -101,6 +113,8 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
     except BaseException as exc:
         if pool is not None:
             stop_pool(pool)
+        if progress is not None:
+            progress.close()
         stats["seconds"] = round(time.perf_counter() - t0, 3)
         try:
             store.finish_run(db, run_id, stats, "interrupted" if isinstance(exc, Interrupted) else "failed")
@@ -109,11 +123,14 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
         if isinstance(exc, Interrupted):
             exc.stats = {**stats, "saved": saved, "run": run_id}
         raise
+    if progress is not None:
+        progress.close()
     guard.ignore()  # all saved: a signal now changes nothing
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     store.finish_run(db, run_id, stats)
     store.checkpoint(db, limit=0)
     stats["run"] = run_id
+    stats["skipped"] = skipped
     return stats
 
 

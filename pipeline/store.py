@@ -18,6 +18,7 @@ import sqlite_utils
 from .schemas import Article, Count, DateValue, Deadline, DocumentLink, DocumentRef, Extraction, IngestError, Position
 from . import canon
 from .resolve import aggregate_documents
+from .tables import BY_NAME as DESCRIBED
 
 MENTION_TABLES = ("document_mentions", "dates", "counts", "positions", "deadlines", "document_links")
 
@@ -30,36 +31,19 @@ def _id(*parts) -> str:
     return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
 
 
-def _mention_columns() -> dict:
-    return {"id": str, "article_id": str, "start": int, "end": int, "raw": str, "rule": str}
+def _create(db: sqlite_utils.Database, name: str, **kwargs) -> None:
+    """A table as pipeline/tables.py describes it (the columns and their types live there only)."""
+    db[name].create(DESCRIBED[name].types(), pk="id", **kwargs)
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["articles"].create({
-        "id": str, "source": str, "url": str, "title": str, "published": str, "published_source": str,
-        "sha256": str, "rules_hash": str, "text": str, "loaded_at": str,
-    }, pk="id", not_null={"text", "sha256"})
-    db["documents"].create({
-        "id": str, "ref": str, "type": str, "number": str, "code": str, "issuer_code": str,
-        "style": str, "issuer": str, "issued": str,
-    }, pk="id")
-    db["document_mentions"].create({
-        **_mention_columns(), "document_id": str, "type": str, "type_source": str, "issued": str, "issuer": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("document_id", "documents", "id")])
-    db["dates"].create({
-        **_mention_columns(), "value": str, "granularity": str, "first_day": str, "last_day": str, "resolved_by": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
-    db["counts"].create({
-        **_mention_columns(), "value": float, "unit": str, "approx": int, "total": float,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
-    db["errors"].create({
-        "id": str, "source": str, "line": int, "kind": str, "level": str, "message": str,
-        "first_run": int, "last_run": int,
-    }, pk="id")
-    db["runs"].create({
-        "id": int, "started": str, "finished": str, "input": str, "rules_hash": str, "articles": int,
-        "new": int, "changed": int, "unchanged": int, "errors": int, "chars": int, "seconds": float,
-    }, pk="id")
+    _create(db, "articles", not_null={"text", "sha256"})
+    _create(db, "documents")
+    _create(db, "document_mentions", foreign_keys=[("article_id", "articles", "id"), ("document_id", "documents", "id")])
+    _create(db, "dates", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "counts", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "errors")
+    _create(db, "runs")
     for table in ("document_mentions", "dates", "counts"):
         db[table].create_index(["article_id"])
     db["document_mentions"].create_index(["document_id"])
@@ -73,11 +57,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 
 def _m002_officials(db: sqlite_utils.Database) -> None:
-    db["officials"].create({"id": str, "name": str}, pk="id")
-    db["positions"].create({
-        **_mention_columns(), "official_id": str, "name": str, "post": str, "canonical": str, "org": str,
-        "place": str, "former": int,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("official_id", "officials", "id")])
+    _create(db, "officials")
+    _create(db, "positions", foreign_keys=[("article_id", "articles", "id"), ("official_id", "officials", "id")])
     db["positions"].create_index(["article_id"])
     db["positions"].create_index(["official_id"])
     db["positions"].create_index(["canonical"])
@@ -93,23 +74,30 @@ def _m002_officials(db: sqlite_utils.Database) -> None:
 
 
 def _m003_deadlines_links(db: sqlite_utils.Database) -> None:
-    db["deadlines"].create({
-        **_mention_columns(), "due": str, "due_start": str, "due_end": str, "granularity": str, "task": str,
-        "responsible": str, "evidence": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id")])
+    _create(db, "deadlines", foreign_keys=[("article_id", "articles", "id")])
     db["deadlines"].create_index(["article_id"])
     db["deadlines"].create_index(["due_end"])
-    db["document_links"].create({
-        **_mention_columns(), "source_ref": str, "target_ref": str, "relation": str,
-    }, pk="id", foreign_keys=[("article_id", "articles", "id"), ("source_ref", "documents", "id"),
-                              ("target_ref", "documents", "id")])
+    _create(db, "document_links", foreign_keys=[("article_id", "articles", "id"), ("source_ref", "documents", "id"),
+                                                 ("target_ref", "documents", "id")])
     db["document_links"].create_index(["article_id"])
     db["document_links"].create_index(["target_ref"])
 
 
 def _m004_run_status(db: sqlite_utils.Database) -> None:
-    db["runs"].add_column("status", str)
-    db.execute("UPDATE runs SET status = 'finished' WHERE finished IS NOT NULL")
+    if "status" not in db["runs"].columns_dict:  # a new database has it from the description
+        db["runs"].add_column("status", str)
+    db.execute("UPDATE runs SET status = 'finished' WHERE finished IS NOT NULL AND status IS NULL")
+
+
+def _missing_described_columns(db: sqlite_utils.Database) -> list[tuple]:
+    return [(t.name, name, type_) for t in DESCRIBED.values() if not t.view and t.name in db.table_names()
+            for name, type_ in t.types().items() if name not in db[t.name].columns_dict]
+
+
+def _add_described_columns(db: sqlite_utils.Database) -> None:
+    """A database made before a column was described (articles.author) gets it, on every open."""
+    for table, name, type_ in _missing_described_columns(db):
+        db[table].add_column(name, type_)
 
 
 MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials),
@@ -162,12 +150,13 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     A kill during a migration leaves neither its tables nor its record; two processes
     migrating one new database take turns, and the second finds the work done.
     """
+    done: set = set()
     if "migrations" in db.table_names():
         done = {r[0] for r in db.execute("SELECT name FROM migrations")}
-        if all(name in done for name, _ in MIGRATIONS):
-            return []
     applied = []
     for name, fn in MIGRATIONS:
+        if name in done:
+            continue
         with write(db):
             db["migrations"].create({"name": str, "applied": str}, pk="name", if_not_exists=True)
             if db.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone():
@@ -175,6 +164,9 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             fn(db)
             db.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", [name, _now()])
         applied.append(name)
+    if _missing_described_columns(db):
+        with write(db):  # re-read under the lock: another process may just have added them
+            _add_described_columns(db)
     return applied
 
 
@@ -206,7 +198,8 @@ def status(db: sqlite_utils.Database, article: Article, rules_hash: str) -> str:
     return "unchanged" if row[0] == article.sha256 and row[1] == rules_hash else "changed"
 
 
-_ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at")
+_ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at",
+                 "author")
 _MENTION_COLS = ("id", "article_id", "start", "end", "raw", "rule")
 _EXTRA_COLS = {
     "document_mentions": ("document_id", "type", "type_source", "issued", "issuer"),
@@ -222,16 +215,16 @@ def _insert_sql(table: str, cols: tuple) -> str:
     return f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
-def _rows(mentions, extra) -> list[tuple]:
-    """One row per fact. Facts sharing a span and a rule (one post shared by several people)
-    each get their own id: the first keeps hash(article, start, end, rule), the n-th adds n."""
+def _rows(mentions, extra, key=lambda m: ()) -> list[tuple]:
+    """One row per fact. Facts sharing a span, a rule and a key each get their own id:
+    the first keeps hash(article, start, end, rule, *key), the n-th adds n."""
     seen: dict[tuple, int] = {}
     rows = []
     for m in mentions:
-        key = (m.article, m.start, m.end, m.rule)
-        n = seen.get(key, 0)
-        seen[key] = n + 1
-        rows.append((_id(*key, n) if n else _id(*key), m.article, m.start, m.end, m.raw, m.rule, *extra(m)))
+        parts = (m.article, m.start, m.end, m.rule, *key(m))
+        n = seen.get(parts, 0)
+        seen[parts] = n + 1
+        rows.append((_id(*parts, n) if n else _id(*parts), m.article, m.start, m.end, m.raw, m.rule, *extra(m)))
     return rows
 
 
@@ -247,7 +240,8 @@ def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
     conn.execute(
         f"""INSERT INTO articles ({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})
             ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ARTICLE_COLS[1:])}""",
-        [a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text, _now()],
+        [a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text, _now(),
+         a.author],
     )
     for doc in aggregate_documents(ex.documents):
         first = next(d for d in ex.documents if d.ref == doc["ref"])
@@ -268,8 +262,9 @@ def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
     }
     officials = {canon.key(p.name): p.name for p in ex.positions}
     conn.executemany("INSERT OR IGNORE INTO officials (id, name) VALUES (?, ?)", list(officials.items()))
+    # one post phrase given to several people ("A, B và C làm Phó Trưởng Ban") is one row per holder
     batches["positions"] = _rows(ex.positions, lambda p: (canon.key(p.name), p.name, p.post, p.canonical, p.org,
-                                                          p.place, int(p.former)))
+                                                          p.place, int(p.former)), key=lambda p: (canon.key(p.name),))
     batches["deadlines"] = _rows(ex.deadlines, lambda d: (d.due, d.due_start, d.due_end, d.granularity, d.task,
                                                           d.responsible, d.evidence))
     batches["document_links"] = _rows(ex.links, lambda l: (l.source_ref, l.target_ref, l.relation))
@@ -323,7 +318,8 @@ def load_extraction(db: sqlite_utils.Database, article_id: str) -> Optional[Extr
     if not rows:
         return None
     r = rows[0]
-    article = Article(id=r["id"], source=r["source"] or "", url=r["url"], title=r["title"], published=r["published"],
+    article = Article(id=r["id"], source=r["source"] or "", url=r["url"], title=r["title"], author=r.get("author"),
+                      published=r["published"],
                       published_source=r["published_source"], text=r["text"], sha256=r["sha256"])
 
     def base(row):

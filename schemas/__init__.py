@@ -1,7 +1,7 @@
 """Typed records handed from stage to stage (pydantic models)."""
 from __future__ import annotations
 
-from typing import Literal, Optional
+from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,8 +17,9 @@ class Article(Record):
     source: str  # file the article came from (and line, for dumps)
     url: Optional[str] = None
     title: Optional[str] = None
+    author: Optional[str] = None  # from a page's own metadata (HTML, WARC)
     published: Optional[str] = None  # FORMAT notation (2025-01-13, 2025-01) or None
-    published_source: Optional[str] = None  # "metadata", "dateline", ...
+    published_source: Optional[str] = None  # "metadata", "warc", or the published.* rule
     text: str
     sha256: str = ""
 
@@ -113,3 +114,54 @@ class Extraction(Record):
     positions: list[Position] = Field(default_factory=list)
     deadlines: list[Deadline] = Field(default_factory=list)
     links: list[DocumentLink] = Field(default_factory=list)
+
+
+# ---------------------------------------------------------------- exported records (`export`, gold format)
+# One JSON file per article, as ../shared/corpus/FORMAT.md describes; `python -m pipeline schema`
+# prints the JSON Schema generated from these models, so consumers can validate the export.
+
+class ExportOfficial(Record):
+    """A person and the posts the article gives them, as written."""
+
+    name: str
+    positions: list[str]
+
+
+class ExportDocument(Record):
+    """A document the article cites, its attributes as the article states them (null when it does not)."""
+
+    ref: str
+    type: Optional[str] = None
+    issued: Optional[str] = None
+    issuer: Optional[str] = None
+
+
+class ExportDeadline(Record):
+    """A task and the date, month, quarter or year it is due by."""
+
+    due: str
+    task: str
+    evidence: str
+
+
+class ExportCount(Record):
+    """A counted thing; `approx` and `total` appear only when the text says so."""
+
+    value: Union[int, float]
+    unit: str
+    approx: Optional[bool] = None
+    total: Optional[Union[int, float]] = None
+
+
+class ExportRecord(Record):
+    """Everything extracted from one article, in the gold format of FORMAT.md."""
+
+    model_config = ConfigDict(extra="forbid", title="vn-gov-extract article record")
+
+    article: str
+    published: Optional[str] = None  # 2025-01-13, 2025-01, or null
+    officials: list[ExportOfficial]
+    documents: list[ExportDocument]
+    dates: list[str]
+    deadlines: list[ExportDeadline]
+    counts: list[ExportCount]

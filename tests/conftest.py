@@ -26,3 +26,15 @@ def article():
 
 
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is not beside the repo")
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory):
+    """The sample articles of data/raw extracted once into a database (with its Datasette metadata beside it)."""
+    from pipeline.metadata import write
+    from pipeline.runner import extract
+
+    path = tmp_path_factory.mktemp("sample") / "extract.db"
+    extract([ROOT / "data/raw"], path, report=lambda m: None, workers=1)
+    write(path)
+    return path

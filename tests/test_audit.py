@@ -34,6 +34,23 @@ def test_scoring_rules():
     assert (f["counts"].tp, f["counts"].fp) == (1, 1)
     assert r.attributes == {"type": [1, 1], "issued": [0, 1], "issuer": [1, 1]}
     assert r.published == [0, 0, 1]
+    assert r.count_attributes == {"approx": [1, 1]}  # both without approx
+
+
+def test_count_approx_accuracy_and_its_optional_bar():
+    gold = {"article": "a", "counts": [{"value": 300, "unit": "doanh nghiệp", "approx": True},
+                                       {"value": 12, "unit": "nhà ga"}, {"value": 5, "unit": "xã", "approx": True}]}
+    pred = {"article": "a", "counts": [{"value": 300, "unit": "doanh nghiệp", "approx": True},
+                                       {"value": 12, "unit": "nhà ga", "approx": True}, {"value": 7, "unit": "xã"}]}
+    r = Report()
+    score_article(r, pred, gold)
+    assert r.count_attributes == {"approx": [1, 2]}  # the unmatched 7 xã is not scored on approx
+    assert r.count_attribute_accuracy("approx") == 0.5
+    assert ("a", "12 nhà ga", "approx", True, False) in r.attribute_errors
+    assert r.as_dict()["count_attributes"] == {"approx": 0.5}
+    assert failures(r, {}) == []  # no key, no bar
+    assert failures(r, {"count_attributes": {"approx": 0.95}}) == ["count approx accuracy 0.500 < 0.95"]
+    assert failures(r, {"count_attributes": {"approx": 0.5}}) == []
 
 
 @needs_corpus

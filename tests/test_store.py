@@ -120,3 +120,15 @@ def test_parallel_workers_load_the_same_rows(tmp_path, monkeypatch):
                 for t in ("document_mentions", "dates", "counts", "positions", "documents", "officials")}
 
     assert dump(tmp_path / "one.db") == dump(tmp_path / "two.db")
+
+
+def test_a_post_shared_by_several_people_keeps_every_holder():
+    db = store.connect(":memory:")
+    text = ("Đồng chí Nguyễn Văn Hùng, Trần Thị Mai và Lê Quốc Bảo làm Phó Trưởng Ban Chỉ đạo "
+            "phòng, chống tham nhũng của tỉnh.")
+    ex = process(make_article(text, art_id="s1"))
+    shared = [p for p in ex.positions if p.rule == "official.shared_post"]
+    assert len({(p.start, p.end) for p in shared}) == 1 and len(shared) == 3
+    with db.conn:
+        store.save(db, ex, "h")
+    assert sorted(p.name for p in store.load_extraction(db, "s1").positions) == sorted(p.name for p in ex.positions)
