@@ -18,8 +18,10 @@ import time
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-class Interrupted(BaseException):
-    """A run stopped by a signal; `stats` holds what it had saved (set by the runner)."""
+class Interrupted(KeyboardInterrupt):
+    """A run stopped by a signal; `stats` holds what it had saved (set by the runner).
+
+    A KeyboardInterrupt, so callers that stop cleanly on Ctrl-C (click) do so on SIGTERM too."""
 
     def __init__(self, signum: int):
         super().__init__(signal.Signals(signum).name)

@@ -41,11 +41,11 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
 
     report = report or (lambda msg: print(msg, file=sys.stderr))
     workers = default_workers() if workers is None else max(1, workers)
-    load_all()  # a broken rule file fails here, before the database is touched
-    segment("Khởi động.")  # load the sentence splitter before any fork
-    rules_hash = rules_mod.rules_hash()
     guard = Guard()
     with guard:
+        load_all()  # a broken rule file fails here, before the database is touched
+        segment("Khởi động.")  # load the sentence splitter before any fork
+        rules_hash = rules_mod.rules_hash()
         db = store.connect(db_path)
         run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
         return _run(db, run_id, inputs, rules_hash, report, workers, progress, guard)
