@@ -180,6 +180,8 @@ def checkpoint(db: sqlite_utils.Database, limit: Optional[int] = None, wait_ms: 
     path = db.execute("PRAGMA database_list").fetchone()[2]
     if not path or not os.path.exists(path + "-wal") or os.path.getsize(path + "-wal") <= limit:
         return False
+    if os.path.getsize(path + "-wal") > 2 * limit:
+        wait_ms *= 10  # readers kept it from the last tries: wait longer for them, writing less meanwhile
     db.execute(f"PRAGMA busy_timeout = {wait_ms}")
     try:
         busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()

@@ -245,7 +245,7 @@ def _wal_under_a_reader(tmp_path, monkeypatch, dump, checkpoints: bool) -> int:
     """Largest write-ahead log seen while a reader holds a transaction 3/4 of the time."""
     from pipeline import runner
 
-    monkeypatch.setattr(runner, "BATCH", 32)
+    monkeypatch.setattr(runner, "BATCH", 8)  # each batch adds ~0.3 MB to the log
     monkeypatch.setattr(store, "WAL_LIMIT", 1 << 20)
     if not checkpoints:
         monkeypatch.setattr(store, "checkpoint", lambda *a, **k: False)
@@ -262,16 +262,22 @@ def _wal_under_a_reader(tmp_path, monkeypatch, dump, checkpoints: bool) -> int:
             time.sleep(0.15)
             conn.execute("COMMIT")
             time.sleep(0.05)
-            sizes.append(os.path.getsize(wal))
         conn.close()
 
-    thread = threading.Thread(target=reader)
-    thread.start()
+    def sampler():
+        while not stop.is_set():
+            sizes.append(os.path.getsize(wal) if os.path.exists(wal) else 0)
+            time.sleep(0.005)
+
+    threads = [threading.Thread(target=reader), threading.Thread(target=sampler)]
+    for t in threads:
+        t.start()
     try:
         runner.extract([dump], db, report=lambda m: None, workers=1)
     finally:
         stop.set()
-        thread.join()
+        for t in threads:
+            t.join()
     assert sqlite_utils.Database(db)["articles"].count == 300
     return max(sizes)
 
@@ -286,8 +292,8 @@ def test_the_write_ahead_log_stays_bounded_while_readers_come_and_go(tmp_path, m
         unbounded = _wal_under_a_reader(tmp_path, mp, dump, checkpoints=False)
     with monkeypatch.context() as mp:
         bounded = _wal_under_a_reader(tmp_path, mp, dump, checkpoints=True)
-    assert unbounded > 3 * limit  # what happened before: the log only grows
-    assert bounded <= 2 * limit
+    assert unbounded > 4 * limit, unbounded  # what happened before: the log only grows
+    assert bounded <= 2.5 * limit, bounded
 
 
 def test_a_run_locked_out_too_long_names_the_run_holding_the_database(tmp_path, monkeypatch):
