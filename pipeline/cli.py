@@ -34,6 +34,7 @@ def extract(inputs, db_path, quiet, workers):
 
     from .interrupt import Interrupted
     from .rules import RuleError
+    from .runner import WorkerDied
     from .runner import extract as run
     from .store import busy_message
 
@@ -53,6 +54,12 @@ def extract(inputs, db_path, quiet, workers):
         click.echo(f"interrupted ({exc}): {s.get('saved', 0)} articles of this run saved in {db_path}{run_note}; "
                    "run the same command again to extract the rest", err=True)
         sys.exit(exc.exit_code)
+    except WorkerDied as exc:
+        s = exc.stats
+        click.echo(f"error: {exc}, killed from outside (out of memory?): {s.get('saved', 0)} articles of this run "
+                   f"saved in {db_path} (run {s.get('run')} marked failed); run the same command again to extract "
+                   "the rest", err=True)
+        sys.exit(1)
     except sqlite3.OperationalError as exc:
         if "locked" not in str(exc) and "busy" not in str(exc):
             raise
