@@ -101,6 +101,7 @@ def extract(inputs, db_path, quiet, workers):
 
     from .interrupt import Interrupted
     from .rules import RuleError
+    from .runner import WorkerDied
     from .runner import extract as run
     from .store import busy_message
 
@@ -130,6 +131,10 @@ def extract(inputs, db_path, quiet, workers):
         click.echo(f"interrupted ({exc}): {s.get('saved', 0)} articles of this run saved in {db_path}{run_note}; "
                    "run the same command again to extract the rest", err=True)
         sys.exit(exc.exit_code)
+    except WorkerDied as exc:
+        s = exc.stats
+        fail(f"{exc}, killed from outside (out of memory?): {s.get('saved', 0)} articles of this run saved in "
+             f"{db_path} (run {s.get('run')} marked failed); run the same command again to extract the rest", code=1)
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
             fail(busy_message(db_path), code=1)

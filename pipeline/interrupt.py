@@ -129,7 +129,7 @@ class _QuietOrphan:
         return getattr(self._stream, name)
 
 
-def stop_pool(pool, timeout: float = 5.0) -> None:
+def stop_pool(pool, timeout: float = 2.0) -> None:
     """Terminate a multiprocessing pool, killing its workers if terminate() does not return in time
     (it can block forever on a queue lock held by a worker that was killed from outside)."""
     stopper = threading.Thread(target=pool.terminate, daemon=True)

@@ -93,20 +93,22 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
 
     pool = None
     inflight = None
+    started: list = []
     try:
         for batch in _batches(todo(), BATCH):
             if pool is None and workers > 1 and len(batch) == BATCH:
                 with guard.forking():
                     pool = mp.get_context("fork").Pool(workers, initializer=worker_init, initargs=(os.getpid(),))
+                started = mp.active_children()  # the pool's workers: none may die while it runs
             if pool is None:
                 save([process(a) for a in batch])
                 continue
             submitted = pool.map_async(process, batch, chunksize=16)
             if inflight is not None:
-                save(inflight.get())
+                save(_results(inflight, started))
             inflight = submitted
         if inflight is not None:
-            save(inflight.get())
+            save(_results(inflight, started))
         if pool is not None:
             pool.close()
             pool.join()
@@ -120,7 +122,7 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
             store.finish_run(db, run_id, stats, "interrupted" if isinstance(exc, Interrupted) else "failed")
         except Exception:
             pass  # the original error is the one to report
-        if isinstance(exc, Interrupted):
+        if isinstance(exc, (Interrupted, WorkerDied)):
             exc.stats = {**stats, "saved": saved, "run": run_id}
         raise
     if progress is not None:
@@ -132,6 +134,24 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
     stats["run"] = run_id
     stats["skipped"] = skipped
     return stats
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without its results (killed from outside, often for lack of memory)."""
+
+    stats: dict = {}
+
+
+def _results(pending, workers: list) -> list[Extraction]:
+    """A batch's results; a worker that died fails the run instead of leaving it waiting forever
+    (the pool would replace the worker but never the batch it held)."""
+    while True:
+        try:
+            return pending.get(timeout=0.5)
+        except mp.TimeoutError:
+            gone = [c for c in workers if c.exitcode is not None]
+            if gone:
+                raise WorkerDied(f"worker process {gone[0].pid} died (exit code {gone[0].exitcode})") from None
 
 
 def _batches(items: Iterator[Article], size: int) -> Iterator[list[Article]]:

@@ -65,7 +65,7 @@ def _alive_in_group(pgid):
         except OSError:
             continue
         if int(fields[2]) == pgid and fields[0] != "Z":
-            alive.append(stat)
+            alive.append(int(stat.split("/")[2]))
     return alive
 
 
@@ -77,8 +77,10 @@ def _count(db_path, sql):
         return 0
 
 
-@pytest.mark.parametrize("signum,group", [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGKILL, False)],
-                         ids=["ctrl-c-to-process-group", "sigterm-to-main-process", "kill-9-main-process"])
+@pytest.mark.parametrize("signum,group", [(signal.SIGINT, True), (signal.SIGTERM, False), (signal.SIGKILL, False),
+                                          (signal.SIGKILL, "worker")],
+                         ids=["ctrl-c-to-process-group", "sigterm-to-main-process", "kill-9-main-process",
+                              "kill-9-a-worker"])
 def test_a_signal_stops_the_run_and_a_rerun_finishes_it(dump, clean_rows, tmp_path, signum, group):
     from pipeline.runner import extract
 
@@ -89,7 +91,9 @@ def test_a_signal_stops_the_run_and_a_rerun_finishes_it(dump, clean_rows, tmp_pa
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.05)
     sent = time.monotonic()
-    if group:  # a terminal's Ctrl-C reaches the main process and every worker
+    if group == "worker":  # as the kernel does when memory runs out
+        os.kill(min(set(_alive_in_group(proc.pid)) - {proc.pid}), signum)
+    elif group:  # a terminal's Ctrl-C reaches the main process and every worker
         os.killpg(proc.pid, signum)
     else:
         proc.send_signal(signum)
@@ -102,7 +106,11 @@ def test_a_signal_stops_the_run_and_a_rerun_finishes_it(dump, clean_rows, tmp_pa
     saved = _count(db, "SELECT count(*) FROM articles")
     assert 256 <= saved < N_DUMP
     runs = list(sqlite_utils.Database(db)["runs"].rows)
-    if signum == signal.SIGKILL:  # nothing can be said, but the workers die quietly with the main process
+    if group == "worker":  # the run fails at once instead of waiting forever for the lost batch
+        assert proc.returncode == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+        assert "worker process" in err and f"{saved} articles of this run saved" in err
+        assert [r["status"] for r in runs] == ["failed"]
+    elif signum == signal.SIGKILL:  # nothing can be said, but the workers die quietly with the main process
         assert proc.returncode == -signal.SIGKILL and err == "", err
         assert [(r["status"], r["finished"]) for r in runs] == [("running", None)]
     else:
