@@ -119,8 +119,8 @@ class _QuietOrphan:
         self._stream, self._parent = stream, parent
 
     def write(self, text: str) -> int:
-        if os.getppid() == self._parent:
-            time.sleep(0.05)  # workers write here only when failing: let a dying parent's signal land
+        if text.startswith("Process ") and os.getppid() == self._parent:
+            time.sleep(0.05)  # a worker's failure header: let a dying parent's SIGKILL land first
         if os.getppid() != self._parent:
             return len(text)
         return self._stream.write(text)

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import os
+import socket
 import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
@@ -84,8 +85,9 @@ def _m003_deadlines_links(db: sqlite_utils.Database) -> None:
 
 
 def _m004_run_status(db: sqlite_utils.Database) -> None:
-    if "status" not in db["runs"].columns_dict:  # a new database has it from the description
-        db["runs"].add_column("status", str)
+    for name, type_ in (("status", str), ("host", str), ("pid", int)):
+        if name not in db["runs"].columns_dict:  # a new database has them from the description
+            db["runs"].add_column(name, type_)
     db.execute("UPDATE runs SET status = 'finished' WHERE finished IS NOT NULL AND status IS NULL")
 
 
@@ -286,9 +288,13 @@ def record_error(db: sqlite_utils.Database, err: IngestError, run_id: int) -> No
 
 
 def start_run(db: sqlite_utils.Database, inputs: Iterable[str], rules_hash: str) -> int:
+    """Record a run as `running`; runs of this host still `running` whose process is gone become `killed`."""
     with write(db):
+        gone = [r["id"] for r in _running_here(db) if not _alive(r["pid"])]
+        if gone:
+            db.execute(f"UPDATE runs SET status = 'killed' WHERE id IN ({', '.join('?' * len(gone))})", gone)
         return db["runs"].insert({"started": _now(), "input": " ".join(inputs), "rules_hash": rules_hash,
-                                  "status": "running"}).last_pk
+                                  "status": "running", "host": socket.gethostname(), "pid": os.getpid()}).last_pk
 
 
 def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict, status: str = "finished") -> None:
@@ -297,9 +303,27 @@ def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict, status: str 
         db["runs"].update(run_id, {"finished": _now(), "status": status, **stats})
 
 
+def _running_here(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?", [socket.gethostname()]))
+
+
+def _alive(pid: Optional[int]) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def running(db: sqlite_utils.Database) -> list[dict]:
-    """Runs recorded as still running (another process now, or one killed without a trace)."""
-    return list(db.query("SELECT id, started, input FROM runs WHERE status = 'running' ORDER BY id"))
+    """Runs recorded as `running` whose process lives (or runs on another host, where it cannot be told)."""
+    here = socket.gethostname()
+    return [r for r in db.query("SELECT id, started, input, host, pid FROM runs WHERE status = 'running' ORDER BY id")
+            if r["host"] != here or _alive(r["pid"])]
 
 
 def busy_message(path: Path | str) -> str:

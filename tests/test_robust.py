@@ -125,6 +125,10 @@ def test_a_signal_stops_the_run_and_a_rerun_finishes_it(dump, clean_rows, tmp_pa
     stats = extract([dump], db, report=lambda m: None, workers=2)
     assert (stats["unchanged"], stats["new"]) == (saved, N_DUMP - saved)
     assert _rows(db) == clean_rows
+    first = {"worker": "failed", False: "interrupted", True: "interrupted"}[group]
+    if signum == signal.SIGKILL and not group:
+        first = "killed"  # found dead by the next run
+    assert [r["status"] for r in sqlite_utils.Database(db)["runs"].rows] == [first, "finished"]
 
 
 KILL_SCRIPT = textwrap.dedent("""
