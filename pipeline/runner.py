@@ -4,6 +4,10 @@ Articles are extracted in batches; with more than one worker the batches go to a
 forked processes (the rules are compiled once, before the fork) while the main process
 reads the next batch and writes the last one. At most two batches are in flight, so memory
 does not grow with the dump.
+
+Each batch is one write transaction. Ctrl-C or SIGTERM stops the run after (never inside) a
+commit, stops the workers and marks the run `interrupted`; a worker dying from outside fails
+the run at once; either way a re-run extracts what is left (pipeline/interrupt.py).
 """
 from __future__ import annotations
 
