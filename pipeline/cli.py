@@ -99,8 +99,11 @@ def extract(inputs, db_path, quiet, workers):
     """
     import sqlite3
 
+    from .interrupt import Interrupted
     from .rules import RuleError
+    from .runner import WorkerDied
     from .runner import extract as run
+    from .store import busy_message
 
     inputs = list(inputs) or [DEFAULT_RAW]
     if workers is not None and workers < 1:
@@ -122,7 +125,19 @@ def extract(inputs, db_path, quiet, workers):
         stats = run(inputs, db_path, report=report, workers=workers, progress=progress)
     except RuleError as exc:
         fail(f"bad rule file: {exc}")
+    except Interrupted as exc:
+        s = exc.stats
+        run_note = f" (run {s['run']} marked interrupted)" if s.get("run") else ""
+        click.echo(f"interrupted ({exc}): {s.get('saved', 0)} articles of this run saved in {db_path}{run_note}; "
+                   "run the same command again to extract the rest", err=True)
+        sys.exit(exc.exit_code)
+    except WorkerDied as exc:
+        s = exc.stats
+        fail(f"{exc}, killed from outside (out of memory?): {s.get('saved', 0)} articles of this run saved in "
+             f"{db_path} (run {s.get('run')} marked failed); run the same command again to extract the rest", code=1)
     except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            fail(busy_message(db_path), code=1)
         fail(f"--db {db_path}: {exc}")
     except OSError as exc:
         fail(f"{exc.filename or db_path}: {exc.strerror or exc}")

@@ -4,6 +4,10 @@ Articles are extracted in batches; with more than one worker the batches go to a
 forked processes (the rules are compiled once, before the fork) while the main process
 reads the next batch and writes the last one. At most two batches are in flight, so memory
 does not grow with the dump.
+
+Each batch is one write transaction. Ctrl-C or SIGTERM stops the run after (never inside) a
+commit, stops the workers and marks the run `interrupted`; a worker dying from outside fails
+the run at once; either way a re-run extracts what is left (pipeline/interrupt.py).
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ from .schemas import Article, Extraction, IngestError
 from . import rules as rules_mod
 from . import store
 from .ingest import ingest, input_bytes
+from .interrupt import Guard, Interrupted, stop_pool, worker_init
 from .process import process
 
 BATCH = 256  # articles per batch and per transaction
@@ -40,12 +45,20 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
 
     report = report or (lambda msg: print(msg, file=sys.stderr))
     workers = default_workers() if workers is None else max(1, workers)
-    load_all()  # a broken rule file fails here, before the database is touched
-    segment("Khởi động.")  # load the sentence splitter before any fork
-    rules_hash = rules_mod.rules_hash()
-    db = store.connect(db_path)
-    run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
+    guard = Guard()
+    with guard:
+        load_all()  # a broken rule file fails here, before the database is touched
+        segment("Khởi động.")  # load the sentence splitter before any fork
+        rules_hash = rules_mod.rules_hash()
+        db = store.connect(db_path)
+        run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
+        return _run(db, run_id, inputs, rules_hash, report, workers, progress, guard)
+
+
+def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[[str], None], workers: int,
+         progress, guard: Guard) -> dict:
     stats = {"articles": 0, "new": 0, "changed": 0, "unchanged": 0, "errors": 0, "chars": 0}
+    saved = 0  # articles of this run committed
     skipped = []  # files of no known format, named once each
     t0 = time.perf_counter()
 
@@ -61,7 +74,7 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                     skipped.append(item.source)
                 where = f"{item.source}:{item.line}" if item.line else item.source
                 report(f"{item.level}: {where}: {item.kind}: {item.message}")
-                with db.conn:
+                with store.write(db):
                     store.record_error(db, item, run_id)
                 continue
             stats["articles"] += 1
@@ -74,36 +87,75 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                 yield item
 
     def save(results: list[Extraction]) -> None:
-        with db.conn:
-            for ex in results:
-                store.save(db, ex, rules_hash)
+        nonlocal saved
+        with guard.held():  # a signal waits until the batch is committed and counted
+            with store.write(db):
+                for ex in results:
+                    store.save(db, ex, rules_hash)
+            saved += len(results)
+        store.checkpoint(db)
 
     pool = None
     inflight = None
+    started: list = []
     try:
         for batch in _batches(todo(), BATCH):
             if pool is None and workers > 1 and len(batch) == BATCH:
-                pool = mp.get_context("fork").Pool(workers)
+                with guard.forking():
+                    pool = mp.get_context("fork").Pool(workers, initializer=worker_init, initargs=(os.getpid(),))
+                started = mp.active_children()  # the pool's workers: none may die while it runs
             if pool is None:
                 save([process(a) for a in batch])
                 continue
             submitted = pool.map_async(process, batch, chunksize=16)
             if inflight is not None:
-                save(inflight.get())
+                save(_results(inflight, started))
             inflight = submitted
         if inflight is not None:
-            save(inflight.get())
-    finally:
+            save(_results(inflight, started))
         if pool is not None:
             pool.close()
             pool.join()
+    except BaseException as exc:
+        if pool is not None:
+            stop_pool(pool)
         if progress is not None:
             progress.close()
+        stats["seconds"] = round(time.perf_counter() - t0, 3)
+        try:
+            store.finish_run(db, run_id, stats, "interrupted" if isinstance(exc, Interrupted) else "failed")
+        except Exception:
+            pass  # the original error is the one to report
+        if isinstance(exc, (Interrupted, WorkerDied)):
+            exc.stats = {**stats, "saved": saved, "run": run_id}
+        raise
+    if progress is not None:
+        progress.close()
+    guard.ignore()  # all saved: a signal now changes nothing
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     store.finish_run(db, run_id, stats)
+    store.checkpoint(db, limit=0)
     stats["run"] = run_id
     stats["skipped"] = skipped
     return stats
+
+
+class WorkerDied(RuntimeError):
+    """A worker process ended without its results (killed from outside, often for lack of memory)."""
+
+    stats: dict = {}
+
+
+def _results(pending, workers: list) -> list[Extraction]:
+    """A batch's results; a worker that died fails the run instead of leaving it waiting forever
+    (the pool would replace the worker but never the batch it held)."""
+    while True:
+        try:
+            return pending.get(timeout=0.5)
+        except mp.TimeoutError:
+            gone = [c for c in workers if c.exitcode is not None]
+            if gone:
+                raise WorkerDied(f"worker process {gone[0].pid} died (exit code {gone[0].exitcode})") from None
 
 
 def _batches(items: Iterator[Article], size: int) -> Iterator[list[Article]]:

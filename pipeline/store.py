@@ -5,8 +5,12 @@ text and rule set are unchanged does nothing; a changed article replaces its own
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import os
+import socket
+import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional
 
@@ -80,18 +84,52 @@ def _m003_deadlines_links(db: sqlite_utils.Database) -> None:
     db["document_links"].create_index(["target_ref"])
 
 
+def _m004_run_status(db: sqlite_utils.Database) -> None:
+    for name, type_ in (("status", str), ("host", str), ("pid", int)):
+        if name not in db["runs"].columns_dict:  # a new database has them from the description
+            db["runs"].add_column(name, type_)
+    db.execute("UPDATE runs SET status = 'finished' WHERE finished IS NOT NULL AND status IS NULL")
+
+
+def _missing_described_columns(db: sqlite_utils.Database) -> list[tuple]:
+    return [(t.name, name, type_) for t in DESCRIBED.values() if not t.view and t.name in db.table_names()
+            for name, type_ in t.types().items() if name not in db[t.name].columns_dict]
+
+
 def _add_described_columns(db: sqlite_utils.Database) -> None:
     """A database made before a column was described (articles.author) gets it, on every open."""
-    for t in DESCRIBED.values():
-        if not t.view and t.name in db.table_names():
-            have = db[t.name].columns_dict
-            for name, type_ in t.types().items():
-                if name not in have:
-                    db[t.name].add_column(name, type_)
+    for table, name, type_ in _missing_described_columns(db):
+        db[table].add_column(name, type_)
 
 
 MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials),
-              ("003_deadlines_links", _m003_deadlines_links)]
+              ("003_deadlines_links", _m003_deadlines_links), ("004_run_status", _m004_run_status)]
+
+BUSY_TIMEOUT_MS = 60_000  # how long a writer waits for another run's transaction before giving up
+WAL_LIMIT = 64 * 1024 * 1024  # bytes of write-ahead log above which checkpoint() truncates it
+
+
+@contextlib.contextmanager
+def write(db: sqlite_utils.Database):
+    """One write transaction, its lock taken at once (BEGIN IMMEDIATE).
+
+    Another run writing to the same database makes this wait (busy timeout) rather than fail
+    on a stale read snapshot; an exception (or an interrupt) rolls everything back.
+    """
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def connect(path: Path | str) -> sqlite_utils.Database:
@@ -99,27 +137,61 @@ def connect(path: Path | str) -> sqlite_utils.Database:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     if str(path) != ":memory:":
         db.execute("PRAGMA journal_mode = WAL")
+        db.execute(f"PRAGMA journal_size_limit = {WAL_LIMIT}")
     migrate(db)
     return db
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    if "migrations" not in db.table_names():
-        db["migrations"].create({"name": str, "applied": str}, pk="name")
-    done = {r["name"] for r in db["migrations"].rows}
+    """Apply the missing migrations, each in one transaction with its record.
+
+    A kill during a migration leaves neither its tables nor its record; two processes
+    migrating one new database take turns, and the second finds the work done.
+    """
+    done: set = set()
+    if "migrations" in db.table_names():
+        done = {r[0] for r in db.execute("SELECT name FROM migrations")}
     applied = []
     for name, fn in MIGRATIONS:
-        if name not in done:
-            with db.conn:
-                fn(db)
-                db["migrations"].insert({"name": name, "applied": _now()})
-            applied.append(name)
-    with db.conn:
-        _add_described_columns(db)
+        if name in done:
+            continue
+        with write(db):
+            db["migrations"].create({"name": str, "applied": str}, pk="name", if_not_exists=True)
+            if db.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone():
+                continue
+            fn(db)
+            db.execute("INSERT INTO migrations (name, applied) VALUES (?, ?)", [name, _now()])
+        applied.append(name)
+    if _missing_described_columns(db):
+        with write(db):  # re-read under the lock: another process may just have added them
+            _add_described_columns(db)
     return applied
+
+
+def checkpoint(db: sqlite_utils.Database, limit: Optional[int] = None, wait_ms: int = 200) -> bool:
+    """Copy the write-ahead log into the database and truncate it once it is over `limit` bytes.
+
+    Readers holding a transaction keep the log from being reset; this waits at most `wait_ms`
+    for them (a busy log is left for the next call). Call between transactions. True when truncated.
+    """
+    limit = WAL_LIMIT if limit is None else limit
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path or not os.path.exists(path + "-wal") or os.path.getsize(path + "-wal") <= limit:
+        return False
+    if os.path.getsize(path + "-wal") > 2 * limit:
+        wait_ms *= 10  # readers kept it from the last tries: wait longer for them, writing less meanwhile
+    db.execute(f"PRAGMA busy_timeout = {wait_ms}")
+    try:
+        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    except sqlite3.OperationalError:  # locked by another writer: the next call tries again
+        busy = 1
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return not busy
 
 
 def status(db: sqlite_utils.Database, article: Article, rules_hash: str) -> str:
@@ -144,12 +216,20 @@ _EXTRA_COLS = {
 
 
 def _insert_sql(table: str, cols: tuple) -> str:
-    return f"INSERT OR REPLACE INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+    return f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
 
 
 def _rows(mentions, extra, key=lambda m: ()) -> list[tuple]:
-    return [(_id(m.article, m.start, m.end, m.rule, *key(m)), m.article, m.start, m.end, m.raw, m.rule, *extra(m))
-            for m in mentions]
+    """One row per fact. Facts sharing a span, a rule and a key each get their own id:
+    the first keeps hash(article, start, end, rule, *key), the n-th adds n."""
+    seen: dict[tuple, int] = {}
+    rows = []
+    for m in mentions:
+        parts = (m.article, m.start, m.end, m.rule, *key(m))
+        n = seen.get(parts, 0)
+        seen[parts] = n + 1
+        rows.append((_id(*parts, n) if n else _id(*parts), m.article, m.start, m.end, m.raw, m.rule, *extra(m)))
+    return rows
 
 
 def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
@@ -208,13 +288,54 @@ def record_error(db: sqlite_utils.Database, err: IngestError, run_id: int) -> No
 
 
 def start_run(db: sqlite_utils.Database, inputs: Iterable[str], rules_hash: str) -> int:
-    with db.conn:
-        return db["runs"].insert({"started": _now(), "input": " ".join(inputs), "rules_hash": rules_hash}).last_pk
+    """Record a run as `running`; runs of this host still `running` whose process is gone become `killed`."""
+    with write(db):
+        gone = [r["id"] for r in _running_here(db) if not _alive(r["pid"])]
+        if gone:
+            db.execute(f"UPDATE runs SET status = 'killed' WHERE id IN ({', '.join('?' * len(gone))})", gone)
+        return db["runs"].insert({"started": _now(), "input": " ".join(inputs), "rules_hash": rules_hash,
+                                  "status": "running", "host": socket.gethostname(), "pid": os.getpid()}).last_pk
 
 
-def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict) -> None:
-    with db.conn:
-        db["runs"].update(run_id, {"finished": _now(), **stats})
+def finish_run(db: sqlite_utils.Database, run_id: int, stats: dict, status: str = "finished") -> None:
+    """Record the end of a run: `finished`, or `interrupted` (signal) / `failed` (error) with what it had done."""
+    with write(db):
+        db["runs"].update(run_id, {"finished": _now(), "status": status, **stats})
+
+
+def _running_here(db: sqlite_utils.Database) -> list[dict]:
+    return list(db.query("SELECT id, pid FROM runs WHERE status = 'running' AND host = ?", [socket.gethostname()]))
+
+
+def _alive(pid: Optional[int]) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def running(db: sqlite_utils.Database) -> list[dict]:
+    """Runs recorded as `running` whose process lives (or runs on another host, where it cannot be told)."""
+    here = socket.gethostname()
+    return [r for r in db.query("SELECT id, started, input, host, pid FROM runs WHERE status = 'running' ORDER BY id")
+            if r["host"] != here or _alive(r["pid"])]
+
+
+def busy_message(path: Path | str) -> str:
+    """Why a database stayed locked past the busy timeout, naming the runs writing to it."""
+    try:
+        db = sqlite_utils.Database(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1))
+        runs = running(db) if "runs" in db.table_names() and "status" in db["runs"].columns_dict else []
+    except sqlite3.Error:
+        runs = []
+    who = "; ".join(f"run {r['id']} started {r['started']} on {r['input']}" for r in runs) or "another process"
+    return (f"{path} stayed locked for {BUSY_TIMEOUT_MS / 1000:g} s by {who}; "
+            "try again when it has finished (nothing of this run was lost: re-run the same command)")
 
 
 def load_extraction(db: sqlite_utils.Database, article_id: str) -> Optional[Extraction]:

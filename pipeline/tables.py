@@ -111,6 +111,9 @@ TABLES: tuple[Table, ...] = (
         C("id", "integer"), C("started"), C("finished"), C("input"), C("rules_hash"), C("articles", "integer"),
         C("new", "integer"), C("changed", "integer"), C("unchanged", "integer"), C("errors", "integer"),
         C("chars", "integer"), C("seconds", "real"),
+        C("status", "text", "`running`, `finished`, `interrupted` by a signal, `failed` on an error, `killed`: "
+                            "found dead by a later run"),
+        C("host"), C("pid", "integer", "of the run's main process"),
     ), "Each run of extract with its statistics."),
     Table("article_documents", "document per article", (
         V("article_id"), V("ref"), V("type"), V("issuer"), V("issued"), V("mentions"), V("first_start"),
