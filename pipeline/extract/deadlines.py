@@ -36,7 +36,7 @@ class DeadlineRules:
         self.not_before = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['not_before'])})\s+(?:cuối\s+|giữa\s+|đầu\s+)?{day}$", re.I)
         self.strong = re.compile(rf"(?:^|[\s,(])(?P<cue>{alt(lx['strong_cues'])})\s+{day}$", re.I)
         self.weak = re.compile(rf"(?:^|[\s,(])(?P<cue>{alt(lx['weak_cues'])})\s+{day}$", re.I)
-        self.must_verb = re.compile(rf"(?:^|\s)(?:phải|cần)\s+(?P<verb>{verbs})\s+$", re.I)
+        self.must_verb = re.compile(rf"(?:^|\s)(?:phải|cần|{alt(lx['plan_modal_words'])})\s+(?P<verb>{verbs})\s+$", re.I)
         self.list_join = re.compile(r"^\s*(?:,|và|hoặc|,\s*và)\s*$")
         self.after_task = re.compile(rf"\s*,?\s*(?:(?:{modal})\s*,?\s+)*(?P<verb>{verbs}|{goals})(?!\w)", re.I)
         # "Chậm nhất ngày 15/8, các địa phương phải báo cáo": a short subject, then a modal and the verb
@@ -79,9 +79,17 @@ def _clause_end(text: str, pos: int, sent_end: int) -> int:
     return m.start() if m else sent_end
 
 
+_TRAILING_WORDS = re.compile(r"(?:\s+(?:phải|cần|sẽ|được|để|và|nhằm|thì|mà))+\s*$", re.I)
+
+
 def _clean(task: str) -> str:
     task = deadline_rules().trailing.sub("", task.strip())
+    task = _TRAILING_WORDS.sub("", task)
     return " ".join(task.split())
+
+
+_AND_BEFORE = re.compile(r"\svà\s+$")
+_PAST_IN_CLAUSE = re.compile(r"(?<!\w)(?:đã|vừa)(?!\w)", re.I)
 
 
 def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool = False) -> Optional[int]:
@@ -93,6 +101,11 @@ def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool =
     start = hits[-1].start()
     if dr.past_before.search(text, max(lo, start - 12), start):
         return None
+    # "tỉnh đã hoàn tất hồ sơ ... và xây dựng trong tháng 9": a verb joined by "và" shares the past marker
+    if _AND_BEFORE.search(text, max(lo, start - 5), start):
+        seg = max(lo, text.rfind(",", lo, start) + 1, text.rfind(";", lo, start) + 1)
+        if _PAST_IN_CLAUSE.search(text, seg, start):
+            return None
     while True:
         m = dr.verb_before.search(text, max(lo, start - 30), start)
         if not m:
@@ -101,11 +114,14 @@ def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool =
     return start
 
 
-def _intent(dr: DeadlineRules, text: str, sents, i: int, hi: int) -> bool:
-    """The sentence asks for, plans or targets what it says: an intent word before hi, or it is an item
-    of a list the previous sentence opens ("UBND tỉnh yêu cầu:", "- Sở Nội vụ ...")."""
+_INTENT_BACK = 120
+
+
+def _intent(dr: DeadlineRules, text: str, sents, i: int, hi: int, lo: Optional[int] = None) -> bool:
+    """The clause asks for, plans or targets what it says: an intent word shortly before hi (the task),
+    or it is an item of a list the previous sentence opens ("UBND tỉnh yêu cầu:", "- Sở Nội vụ ...")."""
     s = sents[i]
-    if dr.intent.search(text, s.start, hi):
+    if dr.intent.search(text, max(s.start, (hi if lo is None else lo) - _INTENT_BACK), hi):
         return True
     if dr.list_lead.match(text, s.start, hi):
         return True
@@ -152,12 +168,13 @@ def extract(ctx: Context, dates: list[DateValue], positions: list[Position], res
         prev_end = s.start
         prev: Optional[Deadline] = None
         plan = _plan_items(dr, text, sents, i, ds)
+        used_to = s.start  # a task already bound to a date is not the task of the next one
         for k, d in enumerate(ds):
             next_start = ds[k + 1].start if k + 1 < len(ds) else s.end
             if d.start in plan:
                 rule, task, task_start, task_end = plan[d.start]
             else:
-                found = _one(dr, text, sents, i, d, prev_end, prev, next_start)
+                found = _one(dr, text, sents, i, d, max(prev_end, used_to), prev, next_start)
                 prev_end = d.end
                 prev = None
                 if not found:
@@ -179,6 +196,7 @@ def extract(ctx: Context, dates: list[DateValue], positions: list[Position], res
                 responsible=resp, evidence=s.text if task_start >= s.start else text[task_start:s.end],
             )
             out.append(prev)
+            used_to = max(used_to, task_end)
     return _dedupe(out)
 
 
@@ -269,20 +287,21 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
     if strong:
         cue_start = before_lo + strong.start("cue")
         within = strong.group("cue").lower() in dr.within
-        if within:
-            if not _intent(dr, text, sents, i, verb_end) and not dr.must_verb.search(before):
-                return None
-            if d.granularity == "day" and not dr.day_must.search(text, s.start, d.start):
-                return None  # "nhập viện trong ngày 6/1": the day something happened
+        if within and d.granularity == "day" and not dr.day_must.search(text, s.start, d.start):
+            return None  # "nhập viện trong ngày 6/1": the day something happened
         after = dr.after_task.match(text, d.end, verb_end) or dr.after_subject.match(text, d.end, verb_end)
         if after:
+            if within and not _intent(dr, text, sents, i, after.end(), d.start):
+                return None
             return "deadline.date_then_task", after.start("verb"), _task_end(dr, text, clause_end, next_start)
         verb = _verb_back(dr, text, left, cue_start)
         if verb is not None and cue_start - verb <= _MAX_BACK:
+            if within and not _intent(dr, text, sents, i, cue_start, verb) and not dr.must_verb.search(before):
+                return None  # "kim ngạch đạt 8,6 tỷ USD trong năm 2018": a record, not a target
             return "deadline.task_then_date", verb, cue_start
         if dr.task_list.search(before):
             m = dr.verb.search(text, d.end, s.end)
-            if m:
+            if m and (not within or _intent(dr, text, sents, i, m.start())):
                 return "deadline.task_list", m.start(), _clause_end(text, m.start(), s.end)
         return None
     must = dr.must_verb.search(before)
@@ -293,12 +312,12 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
         cue_start = before_lo + weak.start("cue")
         verb = _verb_back(dr, text, left, cue_start, goal_only=True)
         if verb is not None and cue_start - verb <= 100:
-            if not _intent(dr, text, sents, i, verb):
+            if not _intent(dr, text, sents, i, cue_start, verb):
                 return None
             return "deadline.goal", verb, cue_start
         after = dr.after_goal.match(text, d.end, verb_end)
         if after and "và" not in text[d.end:after.start("verb")].split():
-            if not _intent(dr, text, sents, i, after.start("verb")):
+            if not _intent(dr, text, sents, i, after.end(), d.start):
                 return None
             return "deadline.goal", after.start("verb"), _task_end(dr, text, clause_end, next_start)
     return None
