@@ -36,7 +36,7 @@ class DeadlineRules:
         self.not_before = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['not_before'])})\s+(?:cuối\s+|giữa\s+|đầu\s+)?{day}$", re.I)
         self.strong = re.compile(rf"(?:^|[\s,(])(?P<cue>{alt(lx['strong_cues'])})\s+{day}$", re.I)
         self.weak = re.compile(rf"(?:^|[\s,(])(?P<cue>{alt(lx['weak_cues'])})\s+{day}$", re.I)
-        self.must_verb = re.compile(rf"(?:^|\s)(?:phải|cần|{alt(lx['plan_modal_words'])})\s+(?P<verb>{verbs})\s+$", re.I)
+        self.must_verb = re.compile(rf"(?:^|\s)(?:phải|cần|{alt(lx['plan_modal_words'])})\s+(?:(?:{verbs})\s+)*?(?P<verb>{verbs})\s+$", re.I)
         self.list_join = re.compile(r"^\s*(?:,|và|hoặc|,\s*và)\s*$")
         self.after_task = re.compile(rf"\s*,?\s*(?:(?:{modal})\s*,?\s+)*(?P<verb>{verbs}|{goals})(?!\w)", re.I)
         # "Chậm nhất ngày 15/8, các địa phương phải báo cáo": a short subject, then a modal and the verb
@@ -89,6 +89,7 @@ def _clean(task: str) -> str:
 
 
 _AND_BEFORE = re.compile(r"\svà\s+$")
+_PAST_NEAR = re.compile(r"(?<!\w)(?:đã|vừa)\s+(?:[^\s,;.]+\s+){0,3}$", re.I)
 _PAST_IN_CLAUSE = re.compile(r"(?<!\w)(?:đã|vừa)(?!\w)", re.I)
 
 
@@ -100,6 +101,10 @@ def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool =
         return None
     start = hits[-1].start()
     if dr.past_before.search(text, max(lo, start - 12), start):
+        return None
+    # "đã giúp thành phố hoàn thành ...": a past marker a few words before, with no request between
+    near = _PAST_NEAR.search(text, max(lo, start - 40), start)
+    if near and not dr.intent.search(text, near.start(), start):
         return None
     # "tỉnh đã hoàn tất hồ sơ ... và xây dựng trong tháng 9": a verb joined by "và" shares the past marker
     if _AND_BEFORE.search(text, max(lo, start - 5), start):
@@ -287,7 +292,10 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
     if strong:
         cue_start = before_lo + strong.start("cue")
         within = strong.group("cue").lower() in dr.within
-        if within and d.granularity == "day" and not dr.day_must.search(text, s.start, d.start):
+        # a month, quarter or year bound ("xây dựng trước năm 1975") needs the clause to ask for the task too
+        within = within or d.granularity != "day"
+        if strong.group("cue").lower() in dr.within and d.granularity == "day" \
+                and not dr.day_must.search(text, s.start, d.start):
             return None  # "nhập viện trong ngày 6/1": the day something happened
         after = dr.after_task.match(text, d.end, verb_end) or dr.after_subject.match(text, d.end, verb_end)
         if after:
