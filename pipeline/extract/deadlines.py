@@ -120,6 +120,7 @@ def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool =
 
 
 _INTENT_BACK = 120
+_SHORT_LEAD = re.compile(r"[^.:;\n]{0,25}:")
 
 
 def _intent(dr: DeadlineRules, text: str, sents, i: int, hi: int, lo: Optional[int] = None) -> bool:
@@ -130,6 +131,11 @@ def _intent(dr: DeadlineRules, text: str, sents, i: int, hi: int, lo: Optional[i
         return True
     if dr.list_lead.match(text, s.start, hi):
         return True
+    # "... hai mục tiêu. Đó là: xây dựng ...": a short lead with a colon continues the sentence before
+    if i > 0 and _SHORT_LEAD.match(text, s.start, hi):
+        p = sents[i - 1]
+        if dr.intent.search(text, max(p.start, p.end - _INTENT_BACK), p.end):
+            return True
     return i > 0 and bool(dr.list_lead.search(text, sents[i - 1].start, sents[i - 1].end))
 
 
