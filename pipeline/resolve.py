@@ -72,6 +72,7 @@ class ReferenceRules:
         self.bound = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_bound_before'])})\s*,?\s*(?:ngày\s+)?$", re.I)
         self.after_doc = dt.timedelta(days=int(lx["reference_after_document_days"]))
         self.before_bound = dt.timedelta(days=int(lx["reference_before_bound_days"]))
+        self.year_not_after = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_year_not_after'])})\s*$", re.I)
         self.sentence_end = re.compile(r"\.\s|\n|$")
         self.lead_chars = int(lx["reference_lead_chars"])
 
@@ -158,7 +159,8 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
             return _as_day(first.value), int(first.value[:4]), "dateline"
         end = rr.sentence_end.search(text, first.end).start()
         years = [d for d in known if first.end <= d.start < end and not d.value.startswith("X")
-                 and d.granularity in ("year", "month", "quarter") and _is_event(text, d, rr)]
+                 and d.granularity in ("year", "month", "quarter") and _is_event(text, d, rr)
+                 and not rr.year_not_after.search(text, max(0, d.start - 15), d.start)]
         if years:
             y = int(years[0].value[:4])
             try:
@@ -171,7 +173,9 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
     years = [d.value[:4] for d in known if d.granularity in ("month", "quarter")
              and not d.value.startswith("X") and _is_event(text, d, rr)]
     if years:
-        return None, int(Counter(years).most_common(1)[0][0]), "article_dates"
+        counts = Counter(years)
+        top = max(counts.values())
+        return None, int(max(y for y, n in counts.items() if n == top)), "article_dates"  # ties: the latest
     if article.url:
         m = _URL_YEAR.search(article.url)
         if m:
