@@ -72,7 +72,8 @@ class ReferenceRules:
         self.bound = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_bound_before'])})\s*,?\s*(?:ngày\s+)?$", re.I)
         self.after_doc = dt.timedelta(days=int(lx["reference_after_document_days"]))
         self.before_bound = dt.timedelta(days=int(lx["reference_before_bound_days"]))
-        self.year_not_after = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_year_not_after'])})\s*$", re.I)
+        self.dateline_year = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_dateline_year_cues'])})\s+$", re.I)
+        self.start = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_start_before'])})\s*,?\s*(?:ngày\s+)?$", re.I)
         self.sentence_end = re.compile(r"\.\s|\n|$")
         self.lead_chars = int(lx["reference_lead_chars"])
 
@@ -102,6 +103,8 @@ def _kind(text: str, d: DateValue, rr: ReferenceRules) -> str:
         return "bound"
     if rr.not_event.search(before):
         return "other"
+    if rr.start.search(before):
+        return "start"
     return "event"
 
 
@@ -160,7 +163,7 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
         end = rr.sentence_end.search(text, first.end).start()
         years = [d for d in known if first.end <= d.start < end and not d.value.startswith("X")
                  and d.granularity in ("year", "month", "quarter") and _is_event(text, d, rr)
-                 and not rr.year_not_after.search(text, max(0, d.start - 15), d.start)]
+                 and rr.dateline_year.search(text, max(0, d.start - 15), d.start)]
         if years:
             y = int(years[0].value[:4])
             try:
@@ -171,7 +174,7 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
     if full:
         return _as_day(full[0].value), int(full[0].value[:4]), "event_date"
     years = [d.value[:4] for d in known if d.granularity in ("month", "quarter")
-             and not d.value.startswith("X") and _is_event(text, d, rr)]
+             and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other")]
     if years:
         counts = Counter(years)
         top = max(counts.values())
@@ -238,14 +241,20 @@ def resolve_dates(article: Article, dates: list[DateValue]) -> list[DateValue]:
                 at = dt.date.fromisoformat(d.value)
                 if kind in ("document", "bound") and (kind not in anchors or at > anchors[kind]):
                     anchors[kind] = at
+    if not year and anchors:
+        # the first partial day the anchors place dates the article; the others are read against it
+        for d in sorted(dates, key=lambda d: d.start):
+            if d.granularity == "day" and d.value.startswith("X"):
+                value, by = _by_anchor(d.value, anchors, reference_rules())
+                if value:
+                    day, year, how = dt.date.fromisoformat(value), int(value[:4]), by
+                    break
     out = []
     for d in dates:
         if d.value.startswith("X"):
             if year:
                 forward = bool(bound.search(text, max(0, d.start - 40), d.start))
                 value, by = fill_year(d.value, day, year, forward), how + (", forward" if forward and day else "")
-            elif d.granularity != "year" and anchors:
-                value, by = _by_anchor(d.value, anchors, reference_rules())
             else:
                 value = by = None
             if value is None:
