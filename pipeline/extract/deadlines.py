@@ -212,12 +212,15 @@ def extract(ctx: Context, dates: list[DateValue], positions: list[Position], res
 
 
 def _dedupe(found: list[Deadline]) -> list[Deadline]:
-    """One deadline per bound and task: a headline repeating the body's deadline in fewer words goes."""
+    """One deadline per bound and task: a headline repeating the body's deadline in fewer words goes.
+    Compared only within one due value (a handful), so the cost stays linear in the article."""
     words = [set(d.task.lower().split()) for d in found]
+    by_due: dict[str, list[int]] = {}
+    for i, d in enumerate(found):
+        by_due.setdefault(d.due, []).append(i)
     keep = []
     for i, d in enumerate(found):
-        dup = any(j != i and found[j].due == d.due and words[i] <= words[j] and (words[i] < words[j] or j < i)
-                  for j in range(len(found)))
+        dup = any(j != i and words[i] <= words[j] and (words[i] < words[j] or j < i) for j in by_due[d.due])
         if not dup:
             keep.append(d)
     return keep
