@@ -89,6 +89,8 @@ def _clean(task: str) -> str:
 
 
 _AND_BEFORE = re.compile(r"\svà\s+$")
+_NEW_CLAUSE = re.compile(r"\s(?:nên|thì|nhưng|song)\s[^,;.]*$")
+_MUST_WORD = re.compile(r"(?<!\w)(?:phải|cần phải|cần|sẽ phải)(?!\w)", re.I)
 _PAST_NEAR = re.compile(r"(?<!\w)(?:đã|vừa)\s+(?:[^\s,;.]+\s+){0,3}$", re.I)
 _PAST_IN_CLAUSE = re.compile(r"(?<!\w)(?:đã|vừa)(?!\w)", re.I)
 
@@ -163,7 +165,9 @@ def extract(ctx: Context, dates: list[DateValue], positions: list[Position], res
         i = bisect.bisect_right(starts, d.start) - 1  # dates and sentences are both in text order
         if i >= 0 and d.start < sents[i].end:
             by_sentence.setdefault(i, []).append(d)
-    ref_day, ref_year, _ = reference(ctx.article, dates)
+    ref_day, ref_year, ref_how = reference(ctx.article, dates)
+    if ref_how in ("article_dates", None):
+        ref_day = ref_year = None  # a year voted from the article's months is too weak to call a bound past
     resp_cache: dict[tuple[int, int], Optional[str]] = {}
 
     def responsible(lo: int, hi: int) -> Optional[str]:
@@ -211,6 +215,13 @@ def extract(ctx: Context, dates: list[DateValue], positions: list[Position], res
     return _dedupe(out)
 
 
+_HEADLINE = 150
+
+
+def _own_line(d: Deadline) -> bool:
+    return not (d.evidence or "").rstrip().endswith((".", ";", ":"))
+
+
 def _dedupe(found: list[Deadline]) -> list[Deadline]:
     """One deadline per bound and task: a headline repeating the body's deadline in fewer words goes.
     Compared only within one due value (a handful), so the cost stays linear in the article."""
@@ -220,7 +231,11 @@ def _dedupe(found: list[Deadline]) -> list[Deadline]:
         by_due.setdefault(d.due, []).append(i)
     keep = []
     for i, d in enumerate(found):
-        dup = any(j != i and words[i] <= words[j] and (words[i] < words[j] or j < i) for j in by_due[d.due])
+        # the same task twice, or a headline (a short line of its own) repeating a body's task in fewer words
+        headline = len(d.evidence or "") <= _HEADLINE and d.evidence is not None and d.evidence == d.evidence.strip() \
+            and "\n" not in d.evidence and _own_line(d)
+        dup = any(j != i and (words[i] == words[j] and j < i or headline and words[i] < words[j])
+                  for j in by_due[d.due])
         if not dup:
             keep.append(d)
     return keep
@@ -332,6 +347,10 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
             if not _intent(dr, text, sents, i, cue_start, verb):
                 return None
             return "deadline.goal", verb, cue_start
+        # "đến tháng 10/2019 phải trình ...": a must word and a task verb right after the bound
+        must_after = dr.after_task.match(text, d.end, verb_end)
+        if must_after and _MUST_WORD.search(text, d.end, must_after.start("verb")):
+            return "deadline.goal", must_after.start("verb"), _task_end(dr, text, clause_end, next_start)
         after = dr.after_goal.match(text, d.end, verb_end)
         if after and "và" not in text[d.end:after.start("verb")].split():
             if not _intent(dr, text, sents, i, after.end(), d.start):
@@ -344,7 +363,11 @@ def _task_end(dr: DeadlineRules, text: str, clause_end: int, next_start: int) ->
     """The task after a bound runs to the clause end, or to the next date's cue within it."""
     if next_start >= clause_end:
         return clause_end
-    m = dr.tail_cue.search(text, 0, next_start)
+    lo = max(0, next_start - _MAX_BACK)  # a bounded window: no rescan of the text before
+    join = _NEW_CLAUSE.search(text, lo, next_start)  # "... phải trình nên ACV phải hoàn thành ...": the next clause
+    if join:
+        return join.start()
+    m = dr.tail_cue.search(text, lo, next_start)
     return m.start() if m else next_start
 
 
