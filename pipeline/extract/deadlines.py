@@ -45,7 +45,9 @@ class DeadlineRules:
         self.verb = re.compile(rf"(?<!\w)(?:{verbs})(?!\w)", re.I)
         self.goal = re.compile(rf"(?<!\w)(?:{goals})(?!\w)", re.I)
         self.verb_before = re.compile(rf"(?:{verbs})(?:\s+việc)?\s*,?\s+$", re.I)
-        self.past_before = re.compile(rf"(?<!phải )(?<!cần )(?<!sẽ )(?:^|\s)(?:{past})\s+$", re.I)
+        # "hiện đạt" (now stands at) but not the end of "thực hiện", "xuất hiện", "phát hiện"
+        self.past_before = re.compile(rf"(?<!phải )(?<!cần )(?<!sẽ )(?:^|\s)(?<!thực )(?<!xuất )(?<!phát )(?<!thể )"
+                                      rf"(?<!biểu )(?<!hiển )(?:{past})\s+$", re.I)
         self.task_list = re.compile(rf"(?:{alt(lx['task_list_heads'])})[^.;:]{{0,40}}?\s(?:trong|trước)\s+{day}$", re.I)
         self.not_after = re.compile(rf"\s*(?:này\s*)?(?:{alt(lx['not_after'])})(?!\w)", re.I)
         # where the ones asked to do a task end: at their first verb or modal word
@@ -325,7 +327,7 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
         if after:
             if within and not _intent(dr, text, sents, i, after.end(), d.start):
                 return None
-            return "deadline.date_then_task", after.start("verb"), _task_end(dr, text, clause_end, next_start)
+            return "deadline.date_then_task", after.start("verb"), _task_end(dr, text, clause_end, next_start, after.start("verb"))
         verb = _verb_back(dr, text, left, cue_start)
         if verb is not None and cue_start - verb <= _MAX_BACK:
             if within and not _intent(dr, text, sents, i, cue_start, verb) and not dr.must_verb.search(before):
@@ -350,20 +352,20 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
         # "đến tháng 10/2019 phải trình ...": a must word and a task verb right after the bound
         must_after = dr.after_task.match(text, d.end, verb_end)
         if must_after and _MUST_WORD.search(text, d.end, must_after.start("verb")):
-            return "deadline.goal", must_after.start("verb"), _task_end(dr, text, clause_end, next_start)
+            return "deadline.goal", must_after.start("verb"), _task_end(dr, text, clause_end, next_start, must_after.start("verb"))
         after = dr.after_goal.match(text, d.end, verb_end)
         if after and "và" not in text[d.end:after.start("verb")].split():
             if not _intent(dr, text, sents, i, after.end(), d.start):
                 return None
-            return "deadline.goal", after.start("verb"), _task_end(dr, text, clause_end, next_start)
+            return "deadline.goal", after.start("verb"), _task_end(dr, text, clause_end, next_start, after.start("verb"))
     return None
 
 
-def _task_end(dr: DeadlineRules, text: str, clause_end: int, next_start: int) -> int:
+def _task_end(dr: DeadlineRules, text: str, clause_end: int, next_start: int, task_start: int) -> int:
     """The task after a bound runs to the clause end, or to the next date's cue within it."""
     if next_start >= clause_end:
         return clause_end
-    lo = max(0, next_start - _MAX_BACK)  # a bounded window: no rescan of the text before
+    lo = max(task_start, next_start - _MAX_BACK)  # within the task: no rescan of the text before
     join = _NEW_CLAUSE.search(text, lo, next_start)  # "... phải trình nên ACV phải hoàn thành ...": the next clause
     if join:
         return join.start()
