@@ -124,6 +124,7 @@ def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool =
 
 
 _INTENT_BACK = 120
+_HEAD = 100
 _SHORT_LEAD = re.compile(r"[^.:;\n]{0,25}:")
 
 
@@ -134,6 +135,10 @@ def _intent(dr: DeadlineRules, text: str, sents, i: int, hi: int, lo: Optional[i
     if dr.intent.search(text, max(s.start, (hi if lo is None else lo) - _INTENT_BACK), hi):
         return True
     if dr.list_lead.match(text, s.start, hi):
+        return True
+    # "Thủ tướng yêu cầu các bộ ...; ...; báo cáo kết quả trong quý II": an item of a list the sentence's head asks for
+    at = (hi if lo is None else lo)
+    if text.rfind(";", s.start, at) >= 0 and dr.intent.search(text, s.start, min(at, s.start + _HEAD)):
         return True
     # "... hai mục tiêu. Đó là: xây dựng ...": a short lead with a colon continues the sentence before
     if i > 0 and _SHORT_LEAD.match(text, s.start, hi):
