@@ -222,13 +222,6 @@ def extract(ctx: Context, dates: list[DateValue], positions: list[Position], res
     return _dedupe(out)
 
 
-_HEADLINE = 150
-
-
-def _own_line(d: Deadline) -> bool:
-    return not (d.evidence or "").rstrip().endswith((".", ";", ":"))
-
-
 def _dedupe(found: list[Deadline]) -> list[Deadline]:
     """One deadline per bound and task: a headline repeating the body's deadline in fewer words goes.
     Compared only within one due value (a handful), so the cost stays linear in the article."""
@@ -238,11 +231,8 @@ def _dedupe(found: list[Deadline]) -> list[Deadline]:
         by_due.setdefault(d.due, []).append(i)
     keep = []
     for i, d in enumerate(found):
-        # the same task twice, or a headline (a short line of its own) repeating a body's task in fewer words
-        headline = len(d.evidence or "") <= _HEADLINE and d.evidence is not None and d.evidence == d.evidence.strip() \
-            and "\n" not in d.evidence and _own_line(d)
-        dup = any(j != i and (words[i] == words[j] and j < i or headline and words[i] < words[j])
-                  for j in by_due[d.due])
+        # the same bound restated (a headline, a summary) with the task in fewer words: precision first
+        dup = any(j != i and words[i] <= words[j] and (words[i] < words[j] or j < i) for j in by_due[d.due])
         if not dup:
             keep.append(d)
     return keep
@@ -359,6 +349,8 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
         if must_after and _MUST_WORD.search(text, d.end, must_after.start("verb")):
             return "deadline.goal", must_after.start("verb"), _task_end(dr, text, clause_end, next_start, must_after.start("verb"))
         after = dr.after_goal.match(text, d.end, verb_end)
+        if after and dr.past_before.search(text, max(d.end, after.start("verb") - 12), after.start("verb")):
+            after = None  # "đến cuối năm 2015 mới hoàn thành": it was done then
         if after and "và" not in text[d.end:after.start("verb")].split():
             if not _intent(dr, text, sents, i, after.end(), d.start):
                 return None
