@@ -173,6 +173,14 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
     full = [d for d in events if not d.value.startswith("X")]
     if full:
         return _as_day(full[0].value), int(full[0].value[:4]), "event_date"
+    # a start ("áp dụng từ ngày 21-6-2019") dates the article unless its other years are later
+    # (career history: "vào Đảng từ ngày 27/10/1987" in an article on a 2015-2020 term)
+    starts = [d for d in days if not d.value.startswith("X") and _kind(text, d, rr) == "start"]
+    if starts:
+        latest = max((int(d.value[:4]) for d in known if not d.value.startswith("X")), default=0)
+        first = starts[0]
+        if latest <= int(first.value[:4]) + 1:
+            return _as_day(first.value), int(first.value[:4]), "start_date"
     years = [d.value[:4] for d in known if d.granularity in ("month", "quarter")
              and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other")]
     if years:
