@@ -73,35 +73,234 @@ def publication(article: Article) -> Article:
     return article
 
 
-def context_year(article: Article, dates: list[DateValue]) -> tuple[Optional[int], Optional[str]]:
-    """(year, how) to complete partial dates: publication, then the article's dates, then its URL."""
-    if article.published:
-        return int(article.published[:4]), "published"
-    days = [d.value for d in dates if d.granularity == "day" and not d.value.startswith("X")]
-    if days:
-        return int(max(days)[:4]), "article_dates"
-    years = [d.value[:4] for d in dates if d.granularity in ("month", "quarter") and not d.value.startswith("X")]
-    if years:
-        return int(Counter(years).most_common(1)[0][0]), "article_dates"
-    if article.url:
-        m = _URL_YEAR.search(article.url)
-        if m:
-            return int(m.group(1) or m.group(3)), "url"
+class ReferenceRules:
+    """What makes a dated mention unfit to date the article (rules/dates.yaml, section reference_*)."""
+
+    def __init__(self):
+        from .extract.dates import date_rules
+
+        dr = date_rules()
+        lx = dr.rs.lexicons
+        alt = rules_mod.alternation
+        doc_types = alt(lx["reference_doc_types"])
+        # "Nghị quyết số 57-NQ/TW ngày 22/12/2024", "Quyết định 338, ngày ...": the issue date of a cited document
+        self.doc_before = re.compile(
+            rf"(?:(?:{doc_types})\s+(?:số\s*)?\d[\w/.&-]*|số\s*\d+[\w/.&-]*|\d+\s*[-/]\s*[\w&/.-]*[A-ZĐ][\w&/.-]*)"
+            r"\s*[,(]?\s*(?:(?:ban hành|ký)\s+)?(?:ngày\s*)?$", re.I)
+        self.doc_after = re.compile(rf"\s*,?\s*(?:của|do)\s+(?:{alt(lx['reference_issuers'])})(?!\w)", re.I)
+        # a birth date or a background date ("Trước đó, ngày ...") dates no event
+        self.not_event = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_not_event_before'])})\s*,?\s*(?:ngày\s+)?$", re.I)
+        self.bound = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_bound_before'])})\s*,?\s*(?:ngày\s+)?$", re.I)
+        self.after_doc = dt.timedelta(days=int(lx["reference_after_document_days"]))
+        self.before_bound = dt.timedelta(days=int(lx["reference_before_bound_days"]))
+        self.dateline_year = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_dateline_year_cues'])})\s+$", re.I)
+        self.start = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_start_before'])})\s*,?\s*(?:ngày\s+)?$", re.I)
+        self.sentence_end = re.compile(r"\.\s|\n|$")
+        self.lead_chars = int(lx["reference_lead_chars"])
+
+
+@lru_cache(maxsize=1)
+def reference_rules() -> ReferenceRules:
+    return ReferenceRules()
+
+
+def _as_day(value: str) -> Optional[dt.date]:
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        if len(value) == 7:
+            return dt.date(int(value[:4]), int(value[5:7]), 15)
+    except ValueError:
+        return None
+    return None
+
+
+def _kind(text: str, d: DateValue, rr: ReferenceRules) -> str:
+    """'document' (issue date of a cited document), 'bound', 'other' (birth, background) or 'event'."""
+    before = text[max(0, d.start - 60):d.start]
+    if rr.doc_before.search(before) or rr.doc_after.match(text, d.end):
+        return "document"
+    if rr.bound.search(before):
+        return "bound"
+    if rr.not_event.search(before):
+        return "other"
+    if rr.start.search(before):
+        return "start"
+    return "event"
+
+
+def _is_event(text: str, d: DateValue, rr: ReferenceRules) -> bool:
+    return _kind(text, d, rr) == "event"
+
+
+def _by_anchor(value: str, anchors: dict[str, dt.date], rr: ReferenceRules) -> tuple[Optional[str], Optional[str]]:
+    """Where no event dates the article: a partial date comes after the latest document it cites (within
+    half a year), or before the latest bound it sets (within a year); else its year stays unknown."""
+    doc, bound = anchors.get("document"), anchors.get("bound")
+    if doc is not None:
+        for y in (doc.year, doc.year + 1):
+            cand = with_year(value, y)
+            first, _ = bounds(cand)
+            try:
+                a = dt.date.fromisoformat(first)
+            except (TypeError, ValueError):
+                continue
+            if doc <= a <= doc + rr.after_doc:
+                return cand, "document_date"
+    if bound is not None:
+        for y in (bound.year, bound.year - 1):
+            cand = with_year(value, y)
+            first, _ = bounds(cand)
+            try:
+                a = dt.date.fromisoformat(first)
+            except (TypeError, ValueError):
+                continue
+            if bound - rr.before_bound <= a <= bound:
+                return cand, "deadline_date"
     return None, None
 
 
+def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.date], Optional[int], Optional[str]]:
+    """(day, year, how): what the article's partial dates are read against.
+
+    The publication date; else the date of the event reported: the dateline (the first
+    day-month of the lead, its year from its own sentence when it has none), else the first
+    dated event of the article. Issue dates of cited documents, birth dates, background
+    ("Trước đó, ngày ...") and bounds ("trước ngày ...") are not the event. Else the most
+    frequent year of its months and quarters, else its URL.
+    """
+    if article.published:
+        day = _as_day(article.published)
+        return day, int(article.published[:4]), "published"
+    text = article.text
+    rr = reference_rules()
+    known = [d for d in dates if d.resolved_by is None]
+    days = sorted((d for d in known if d.granularity == "day"), key=lambda d: d.start)
+    events = [d for d in days if _is_event(text, d, rr)]
+    if events and events[0].start < rr.lead_chars:
+        first = events[0]
+        if not first.value.startswith("X"):
+            return _as_day(first.value), int(first.value[:4]), "dateline"
+        end = rr.sentence_end.search(text, first.end).start()
+        years = [d for d in known if first.end <= d.start < end and not d.value.startswith("X")
+                 and d.granularity in ("year", "month", "quarter") and _is_event(text, d, rr)
+                 and rr.dateline_year.search(text, max(0, d.start - 15), d.start)]
+        if years:
+            y = int(years[0].value[:4])
+            try:
+                return dt.date(y, int(first.value[5:7]), int(first.value[8:10])), y, "dateline"
+            except ValueError:
+                return None, y, "dateline"
+    full = [d for d in events if not d.value.startswith("X")]
+    if full:
+        return _as_day(full[0].value), int(full[0].value[:4]), "event_date"
+    # a start ("áp dụng từ ngày 21-6-2019") dates the article unless its other years are later
+    # (career history: "vào Đảng từ ngày 27/10/1987" in an article on a 2015-2020 term)
+    starts = [d for d in days if not d.value.startswith("X") and _kind(text, d, rr) == "start"]
+    if starts:
+        latest = max((int(d.value[:4]) for d in known if not d.value.startswith("X")), default=0)
+        first = starts[0]
+        if latest <= int(first.value[:4]) + 1:
+            return _as_day(first.value), int(first.value[:4]), "start_date"
+    years = [d.value[:4] for d in known if d.granularity in ("month", "quarter")
+             and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other")]
+    if years:
+        counts = Counter(years)
+        top = max(counts.values())
+        return None, int(max(y for y, n in counts.items() if n == top)), "article_dates"  # ties: the latest
+    if article.url:
+        m = _URL_YEAR.search(article.url)
+        if m:
+            return None, int(m.group(1) or m.group(3)), "url"
+    return None, None, None
+
+
+def context_year(article: Article, dates: list[DateValue]) -> tuple[Optional[int], Optional[str]]:
+    """(year, how) to complete partial dates (see reference)."""
+    _, year, how = reference(article, dates)
+    return year, how
+
+
+def _span(value: str) -> Optional[tuple[dt.date, dt.date]]:
+    first, last = bounds(value)
+    try:
+        return dt.date.fromisoformat(first), dt.date.fromisoformat(last)
+    except (TypeError, ValueError):
+        return None
+
+
+def fill_year(value: str, day: Optional[dt.date], year: int, forward: bool = False) -> str:
+    """value with its missing year, read against the reference day: the reference year, unless the
+    adjacent year puts it within a season of the reference across the new year ("28/12" in a January
+    article is last December, "5/1" in a late December one next January; "12/10" in February stays in
+    the year, as Duckling reads it). A bound (forward) takes the first year it has not passed."""
+    same = with_year(value, year)
+    if day is None or _span(same) is None:
+        return same
+    a, b = _span(same)
+    if forward:
+        return same if b >= day - dt.timedelta(days=_FORWARD_SLACK) else with_year(value, year + 1)
+    if a > day:
+        prev = with_year(value, year - 1)
+        pa, pb = _span(prev) or (None, None)
+        if pb is not None and day - _ACROSS_NEW_YEAR <= pb < day:
+            return prev
+    elif b < day:
+        nxt = with_year(value, year + 1)
+        na, nb = _span(nxt) or (None, None)
+        if na is not None and day < na <= day + _ACROSS_NEW_YEAR:
+            return nxt
+    return same
+
+
+_ACROSS_NEW_YEAR = dt.timedelta(days=90)
+_FORWARD_SLACK = 7
+
+
 def resolve_dates(article: Article, dates: list[DateValue]) -> list[DateValue]:
-    year, how = context_year(article, dates)
+    day, year, how = reference(article, dates)
+    bound = _bound_cue()
+    text = article.text
+    anchors: dict[str, dt.date] = {}
+    if not year:
+        rr = reference_rules()
+        for d in dates:
+            if d.granularity == "day" and not d.value.startswith("X"):
+                kind = _kind(text, d, rr)
+                at = dt.date.fromisoformat(d.value)
+                if kind in ("document", "bound") and (kind not in anchors or at > anchors[kind]):
+                    anchors[kind] = at
+    if not year and anchors:
+        # the first partial day the anchors place dates the article; the others are read against it
+        for d in sorted(dates, key=lambda d: d.start):
+            if d.granularity == "day" and d.value.startswith("X"):
+                value, by = _by_anchor(d.value, anchors, reference_rules())
+                if value:
+                    day, year, how = dt.date.fromisoformat(value), int(value[:4]), by
+                    break
     out = []
     for d in dates:
-        if d.value.startswith("XXXX") and year:
-            # the context year as it is: shifting "20/12" in a January article to the year before
-            # guesses at tense the text does not mark (Duckling resolves forward, news often back)
-            value = with_year(d.value, year)
+        if d.value.startswith("X"):
+            if year:
+                forward = bool(bound.search(text, max(0, d.start - 40), d.start))
+                value, by = fill_year(d.value, day, year, forward), how + (", forward" if forward and day else "")
+            else:
+                value = by = None
+            if value is None:
+                if d.granularity != "year":  # "năm nay" with nothing to say which year is dropped
+                    out.append(d)
+                continue
             first, last = bounds(value)
-            d = d.model_copy(update={"value": value, "first_day": first, "last_day": last, "resolved_by": how})
+            d = d.model_copy(update={"value": value, "first_day": first, "last_day": last, "resolved_by": by})
         out.append(d)
     return out
+
+
+@lru_cache(maxsize=1)
+def _bound_cue() -> re.Pattern:
+    from .extract.deadlines import deadline_rules
+
+    return deadline_rules().bound_before
 
 
 def _num(n: str) -> str:

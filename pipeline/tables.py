@@ -76,7 +76,7 @@ TABLES: tuple[Table, ...] = (
     Table("dates", "date or period mention", (
         C("value", description="`2025-01-20`, `2025-03`, `2025-Q1`, `2025`, `2021/2025`, `XXXX-03-20` when no year is known"),
         C("granularity"), C("first_day"), C("last_day"),
-        C("resolved_by", description="how a missing year was filled: `published`, `article_dates`, `url`"),
+        C("resolved_by", description="how a missing year was filled: `published`, `dateline`, `event_date`, `start_date`, `article_dates`, `url`, `document_date`, `deadline_date`; `, forward` for a bound"),
     ), "Dates and periods as written, with the days they span.", mention=True, facets=("rule", "granularity")),
     Table("counts", "count mention", (
         C("value", "real"), C("unit"), C("approx", "integer", "0/1"), C("total", "real"),

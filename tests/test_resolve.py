@@ -20,9 +20,32 @@ def test_partial_date_takes_the_publication_year_and_says_so():
 
 
 def test_without_publication_the_article_dates_give_the_year():
+    # the event reported follows the document it cites by weeks: that document's year
     text = "Sáng 20/3, Ban Chỉ đạo họp. Tỉnh ủy ban hành Chương trình số 54-CTr/TU ngày 24/02/2025."
     ex = process(make_article(text))
-    assert {d.value: d.resolved_by for d in ex.dates}["2025-03-20"] == "article_dates"
+    assert {d.value: d.resolved_by for d in ex.dates}["2025-03-20"] == "document_date"
+
+
+def test_the_dateline_year_beats_a_document_cited_from_years_before():
+    text = ("Ngày 27/2, UBND tỉnh giao chỉ tiêu nhà ở xã hội trong năm 2025 cho các huyện.\n"
+            "Trước đó, ngày 3/4/2023, tỉnh đã ban hành Quyết định số 338/QĐ-UBND ngày 3/4/2023.")
+    got = {d.raw: (d.value, d.resolved_by) for d in process(make_article(text)).dates}
+    assert got["Ngày 27/2"] == ("2025-02-27", "dateline")
+
+
+def test_a_cited_document_long_before_gives_no_year():
+    text = ("Ngày 6/8, Ban Thường vụ Tỉnh ủy ban hành Chỉ thị số 17-CT/TU. Trong những năm qua, "
+            "quán triệt Kết luận số 100-KL/TW ngày 18/8/2014 của Ban Bí thư, Kế hoạch số 25-KH/TU "
+            "ngày 30/11/2016 của Ban Thường vụ Tỉnh ủy.")
+    got = {d.raw: d.value for d in process(make_article(text)).dates}
+    assert got["Ngày 6/8"] == "XXXX-08-06"
+
+
+def test_a_day_near_the_new_year_takes_the_adjacent_year():
+    ex = process(make_article("Chiều 28/12, Ban Chỉ đạo họp. Các sở báo cáo trước ngày 5/1.", "2024-12-30"))
+    assert {d.raw: d.value for d in ex.dates} == {"Chiều 28/12": "2024-12-28", "ngày 5/1": "2025-01-05"}
+    ex = process(make_article("Chiều 28/12, Ban Chỉ đạo họp tổng kết năm.", "2025-01-03"))
+    assert [d.value for d in ex.dates] == ["2024-12-28"]
 
 
 def test_url_gives_the_year_last():

@@ -108,7 +108,7 @@ def build(dr: DateRules, rule: str, g: dict, text: str, end: int) -> Optional[tu
         y = _year(g.get("y"))
         return (f"{y:04d}" if y else "XXXX") + f"-Q{q}", gran
     if gran == "year":
-        return g["y"], gran
+        return (g.get("y") or "XXXX"), gran  # "năm nay": the year is the reference year (resolve)
     if gran == "period":
         y1, y2 = int(g["y1"]), int(g["y2"])
         if not (y1 < y2 <= y1 + 50):

@@ -253,15 +253,17 @@ def responsible_finder(ctx: Context, positions: list[Position]):
     o = official_rules()
     org, stop = _responsible_patterns()
     text = ctx.text
+    by_start = sorted(positions, key=lambda p: p.start)
+    starts = [p.start for p in by_start]
 
     def find(lo: int, hi: int) -> Optional[str]:
         prefix = text[lo:hi]
         asked = _asked(prefix, stop)
         if asked:
             return asked
-        named = [p for p in positions if lo <= p.start < hi]
-        if named:
-            return named[0].name
+        at = bisect.bisect_left(starts, lo)  # the first position named in [lo, hi), without a scan
+        if at < len(starts) and starts[at] < hi:
+            return by_start[at].name
         m = org.match(prefix)
         if m:
             return m.group("org").strip()
