@@ -40,15 +40,34 @@ class OfficialRules:
         })
         self.rs = rs
         title = rules_mod.cased_alternation(lx["titles"])
-        org_word = "(?i:" + rules_mod.alternation(lx["org_words"]) + ")"
+        self.title_alt = title
+        ow = rules_mod.alternation(lx["org_words"])
+        org_word = "(?i:" + ow + ")"
         joiner = rules_mod.alternation(lx["org_joiners"])
         name_ahead = r"(?:{FAMILY}) [{UP_CH}]"
-        abbr = r"[A-ZĐ][A-ZĐ&]+\.?"
-        token = (
-            rf"(?:{{PROVINCE}}|(?!{name_ahead})(?:{org_word}|{abbr}|[IVXLC]+|{{CAPWORD}})|(?:{joiner})(?= +[{{UP_CH}}]))"
-        )
+        # abbreviations, also joined by '-' or ',' inside (NN-PTNT, TN-MT, KH,CN&MT); a dotted one (TP.) only
+        # before a province or another abbreviation, else the dot ends the sentence
+        abbr = r"[A-ZĐ](?:[A-ZĐ&]+|(?=[-,][A-ZĐ]))(?:[-,][A-ZĐ][A-ZĐ&]*)*(?:\.(?= +(?:{PROVINCE}|[A-ZĐ]{2,})(?![\w])))?"
+        no_title = rf"(?!(?:{title})(?![\w]))"
+        no_start = rf"(?!(?:{rules_mod.alternation(lx['sentence_starters'])})(?![\w]))"
+        no_verb = rf"(?!(?:{rules_mod.alternation(lx['org_verbs_lower'])})(?![\w]))"
+        numbered = rf"(?:{rules_mod.alternation(lx['numbered_units'])}) +\d+[A-Z]?"
+        country = rules_mod.alternation(lx["countries"])
+        word = rf"(?:{numbered}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{{CAPWORD}})"
+        joined = rf"(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}(?:{org_word}|{abbr}|{no_start}{{CAPWORD}})"
+        token = rf"(?:{{PROVINCE}}|{country}|(?!{name_ahead}){word}|{joined})"
         self.post = rs.compile(
             rf"(?<![\w])(?P<former>[Nn]guyên +)?(?P<title>{title})(?P<org>(?: +{token}(?![\w&]))*)", where="post")
+        # the same in lower case (house style of some papers), accepted only as a person's apposition
+        lower_title = "(?i:" + rules_mod.alternation(lx["titles"]) + ")"
+        self.post_lower = rs.compile(
+            rf"(?<![\w])(?P<former>nguyên +)?(?P<title>(?=[{{LO_CH}}]){lower_title})(?P<org>(?: +{token}(?![\w&]))*)",
+            where="post_lower")
+        self.alone_lower = {w.lower() for w in lx["titles_alone_lower"]}
+        self.foreign = {w.lower() for w in lx["foreign_titles"]}
+        self.country_then = rs.compile(rf" +(?:(?:{rules_mod.alternation(lx['foreign_org_words'])}) +)?(?!(?:{{PROVINCE}})(?![\w]))(?:{country})(?= +[{{UP_CH}}])", where="country")
+        self.org_word_at = rs.compile(rf" +(?:{org_word}|{abbr}|{{PROVINCE}})(?![\w])", where="org_word_at")
+        self.school_level = re.compile(rf"(?:^|[^\w])(?:[Tt]rường)(?: +(?:{rules_mod.alternation(lx['school_levels'])}))+ *$")
         self.name = rs.compile(r"(?<![\w])(?:{FAMILY})(?: [{UP_CH}][{LO_CH}]*){1,3}(?![\w])", where="name")
         self.loose_name = rs.compile(r" +(?:(?:{HONORIFIC}) +)?(?P<name>[{UP_CH}][{LO_CH}]+(?: [{UP_CH}][{LO_CH}]*){1,3})(?![\w])",
                                      where="loose_name")
@@ -63,6 +82,13 @@ class OfficialRules:
         self.bracket_gap = re.compile(r"^\s*\(\s*$")
         self.byline = re.compile(rf"^\s*\(?\s*(?:{rules_mod.alternation(lx['byline_prefixes'])})\s*:")
         self.clause_split = re.compile(r"[;:]")
+        self.list_gap = rs.compile(r"^(?:\s|,|và|cùng|[–()-]|(?:{HONORIFIC})(?!\w))*$", where="list_gap")
+        self.plural_before = re.compile(r"(?:^|[^\w])[Cc]ác +$")
+        self.plural_gap = rs.compile(r"^\s*:?\s*(?:(?:{HONORIFIC})\s+)?$", where="plural_gap")
+        self.run_next = rs.compile(r"(?: [{UP_CH}][{LO_CH}]*(?![\w]))+", where="run_next")
+        self.family = set(lx["family_names"])
+        self.lower_next = rs.compile(r" +[{LO_CH}]", where="lower_next")
+        self.lower_prefix = re.compile(r"(?:^|[^\w])(?:phó|tổng|nguyên phó) +$")
         self.cut_about = re.compile(r"\s+về\s.*$")
         self.org_words_lower = {w.lower() for w in lx["org_words"]}
         self.need_org = {w.lower() for w in lx["titles_need_org"]}
@@ -86,33 +112,142 @@ class Item:
 def _is_place(o: OfficialRules, text: str, start: int, name: str) -> bool:
     if name in o.provinces or any(name.startswith(p + " ") for p in o.provinces):
         return True
-    return bool(o.place_before.search(text, max(0, start - 25), start))
+    if o.place_before.search(text, max(0, start - 25), start):
+        return True
+    return bool(o.school_level.search(text[max(0, start - 60):start]))
 
 
-def _names(o: OfficialRules, text: str, start: int, end: int, posts: list[Item]) -> list[Item]:
+def _tail_name(o: OfficialRules, words: list[str], min_len: int) -> int:
+    """Index of the first word after 0 that starts a name of min_len-4 words ending the run, else 0."""
+    for i in range(1, len(words)):
+        if words[i] in o.family and min_len <= len(words) - i <= 4:
+            return i
+    return 0
+
+
+def _names(o: OfficialRules, text: str, posts: list[Item]) -> list[Item]:
+    """Names starting with a family name; a capitalised place right after an organisation word
+    (Thành ủy Sầm Sơn Mai Xuân Liêm, UBND tỉnh Tây Ninh Phạm Văn Tân) goes to the post, not the name."""
     found: dict[int, Item] = {}
-    for m in o.name.finditer(text, start, end):
-        if not _is_place(o, text, m.start(), m.group(0)):
-            found[m.start()] = Item("name", m.start(), m.end(), m.group(0))
-    # capitalised syllables right after a title are a name even with an unknown family name
+    ends = {p.end: p for p in posts}
+    starts = [p.start for p in posts]
+    for m in o.name.finditer(text):
+        s, e, nm = m.start(), m.end(), m.group(0)
+        if _is_place(o, text, s, nm):
+            continue
+        i = bisect.bisect_left(starts, s) - 1
+        inside = posts[i] if i >= 0 and posts[i].start < s < posts[i].end else None
+        before = ends.get(s - 1) if text[s - 1:s] == " " else None
+        if inside and s < inside.end < e and text[inside.end] == " ":
+            # the post took a province or country the name's first syllable belongs to
+            rest = text[inside.end + 1:e]
+            if rest.split()[0] in o.family and len(rest.split()) >= 2:
+                found[inside.end + 1] = Item("name", inside.end + 1, e, rest)
+                continue
+        if before is not None:
+            nxt = o.run_next.match(text, e)
+            words = (nm + (nxt.group(0) if nxt else "")).split()
+            last_cap = before.text.split()[-1] if before.text.split() else ""
+            k = 0
+            if nxt and len(words) <= 7:
+                k = _tail_name(o, words, 2)
+            elif last_cap[:1].isupper() and last_cap.lower() not in o.org_words_lower and before.end > before.title_end:
+                k = _tail_name(o, words, 3)
+            if k:
+                cut = s + len(" ".join(words[:k]))
+                before.end = cut
+                before.text = text[before.start:cut]
+                ns = cut + 1
+                found[ns] = Item("name", ns, ns + len(" ".join(words[k:])), " ".join(words[k:]))
+                continue
+        found[s] = Item("name", s, e, nm)
+    return list(found.values())
+
+
+def _loose_names(o: OfficialRules, text: str, posts: list[Item], found: dict[int, Item]) -> None:
+    """Capitalised syllables right after a title are a name even with an unknown family name."""
     for p in posts:
-        m = o.loose_name.match(text, p.end, end)
+        m = o.loose_name.match(text, p.end)
         if m and m.start("name") not in found and not _is_place(o, text, m.start("name"), m.group("name")):
             words = m.group("name").split()
             if words[0].lower() not in o.org_words_lower:
                 found[m.start("name")] = Item("name", m.start("name"), m.end("name"), m.group("name"))
-    return list(found.values())
 
 
-def _posts(o: OfficialRules, text: str, start: int, end: int) -> list[Item]:
+def _post_end(o: OfficialRules, text: str, m: re.Match) -> int:
+    """A foreign head's post stops after its country (Tổng thống Pháp | Emmanuel Macron), or at the title."""
+    org_start, end = m.end("title"), m.end()
+    if org_start == end:
+        return end
+    c = o.country_then.match(text, org_start, end)
+    if c and not o.org_word_at.match(text, c.end(), end):
+        return c.end()
+    if m.group("title").lower() in o.foreign:
+        pos = org_start
+        while True:
+            w = o.org_word_at.match(text, pos, end)
+            if not w:
+                return pos
+            pos = w.end()
+    return end
+
+
+def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
     out = []
-    for m in o.post.finditer(text, start, end):
-        if not m.group("org").strip() and m.group("title").lower() in o.need_org:
+    for m in pattern.finditer(text):
+        end = _post_end(o, text, m)
+        org = text[m.end("title"):end]
+        if not org.strip() and m.group("title").lower() in o.need_org:
             continue
-        raw = m.group(0)
-        if m.group("former"):
-            raw = "nguyên " + raw[len(m.group("former")):]
-        out.append(Item("post", m.start(), m.end(), raw, former=bool(m.group("former")), title_end=m.end("title")))
+        out.append(Item("post", m.start(), end, text[m.start():end], former=bool(m.group("former")),
+                        title_end=m.end("title")))
+    return out
+
+
+def _lower_posts(o: OfficialRules, text: str, names: list[Item], posts: list[Item]) -> list[Item]:
+    """Lower-case titles (bí thư Thành ủy, phó Thủ tướng) only as a person's apposition: right after a
+    name (or a post accepted so) and ',' '-' '(', or right before a name."""
+    cands = _posts(o, text, o.post_lower)
+    if not cands:
+        return []
+    name_ends = sorted(n.end for n in names)
+    name_at = {n.start: n for n in names}
+    name_starts = sorted(name_at)
+    accepted: list[Item] = []
+    for c in cands:
+        org = text[c.title_end:c.end].strip()
+        if not org and text[c.start:c.title_end].lower().removeprefix("nguyên").strip() not in o.alone_lower:
+            continue
+        ok = False
+        i = bisect.bisect_right(name_ends, c.start) - 1
+        prev_end = max(name_ends[i] if i >= 0 else -1, accepted[-1].end if accepted else -1)
+        if prev_end >= 0 and o.suffix_gap.match(text[prev_end:c.start]) or (
+                accepted and accepted[-1].end == prev_end and o.chain_gap.match(text[prev_end:c.start])):
+            ok = True
+        j = bisect.bisect_left(name_starts, c.end)
+        if not ok and j < len(name_starts) and o.honorific_gap.match(text[c.end:name_starts[j]]):
+            ok = True
+        if ok:
+            accepted.append(c)
+    return accepted
+
+
+def _places_in_apposition(o: OfficialRules, text: str, items: list[Item]) -> list[Item]:
+    """'ông A - Bí thư Thành ủy Sầm Sơn được ...': the person is already named, so a short capitalised run
+    right after the organisation of their apposition is a place, part of the post."""
+    out: list[Item] = []
+    for it in items:
+        if it.kind == "name" and out and out[-1].kind == "post" and text[out[-1].end:it.start] == " " \
+                and len(it.text.split()) == 2 and out[-1].end > out[-1].title_end \
+                and o.lower_next.match(text, it.end):
+            k = len(out) - 1
+            while k - 1 >= 0 and out[k - 1].kind == "post" and o.chain_gap.match(text[out[k - 1].end:out[k].start]):
+                k -= 1
+            if k - 1 >= 0 and out[k - 1].kind == "name" and o.suffix_gap.match(text[out[k - 1].end:out[k].start]):
+                p = out[-1]
+                p.end, p.text = it.end, text[p.start:it.end]
+                continue
+        out.append(it)
     return out
 
 
@@ -134,16 +269,42 @@ def extract(ctx: Context) -> list[Position]:
     found: list[Position] = []
 
     def add(name: Item, post: Item, rule: str):
-        raw = o.cut_about.sub("", post.text).strip(" ,-")
+        end = post.end
+        cut = o.cut_about.search(text, post.start, end)
+        if cut:
+            end = cut.start()
+        while end > post.start and text[end - 1] in " ,-–(":
+            end -= 1
+        raw = text[post.start:end]
+        norm = " ".join(raw.split())
+        if post.former:
+            norm = "nguyên " + norm.split(" ", 1)[1]
+        org_at = max(0, post.title_end - post.start)
         found.append(Position(
-            article=ctx.article.id, start=post.start, end=post.start + len(raw), raw=raw, rule=rule,
-            name=canon.name(name.text), post=raw, canonical=canon.post(raw),
-            org=raw[post.title_end - post.start:].strip() or None, former=post.former, place=place,
+            article=ctx.article.id, start=post.start, end=end, raw=raw, rule=rule,
+            name=canon.name(name.text), post=norm, canonical=canon.post(norm),
+            org=" ".join(raw[org_at:].split()) or None, former=post.former, place=place,
         ))
 
     # posts and names are found once over the whole text, then read clause by clause
-    all_posts = _posts(o, text, 0, len(text))
-    all_names = _names(o, text, 0, len(text), all_posts)
+    all_posts = _posts(o, text, o.post)
+    all_names = _names(o, text, all_posts)
+    lower = _lower_posts(o, text, all_names, all_posts)
+    if lower:
+        spans = [(p.start, p.end) for p in lower]
+        keep = []
+        for p in all_posts:
+            k = bisect.bisect_right(spans, (p.start, len(text) + 1)) - 1
+            if k >= 0 and spans[k][0] <= p.start < spans[k][1]:
+                continue  # 'phó Thủ tướng X': the post is the lower-case one
+            keep.append(p)
+        all_posts = sorted(keep + lower, key=lambda p: p.start)
+    # a capitalised title right after a lower-case 'phó'/'tổng' is only part of a post
+    all_posts = [p for p in all_posts if not (text[p.start:p.start + 1].isupper()
+                                              and o.lower_prefix.search(text, max(0, p.start - 12), p.start))]
+    by_start = {n.start: n for n in all_names}
+    _loose_names(o, text, all_posts, by_start)
+    all_names = list(by_start.values())
     post_starts = [p.start for p in all_posts]
     name_starts = sorted(n.start for n in all_names)
     names_by_start = {n.start: n for n in all_names}
@@ -163,6 +324,7 @@ def extract(ctx: Context) -> list[Position]:
                     p.end = p.start + len(p.text)
         posts = [p for p in posts if p.end > p.title_end - 1 and p.text]
         items = sorted(posts + names, key=lambda i: i.start)
+        items = _places_in_apposition(o, text, items)
         owner: dict[int, tuple[Item, str]] = {}
         for i, it in enumerate(items):
             if it.kind != "post":
@@ -170,38 +332,61 @@ def extract(ctx: Context) -> list[Position]:
             gap_before = text[items[i - 1].end:it.start] if i else text[cstart:it.start]
             if o.verb_before.search(gap_before):
                 continue  # handled by the shared-post rule below
+            # the post follows a name (or a chain following one)?
+            k = i
+            while k - 1 >= 0 and items[k - 1].kind == "post" and o.chain_gap.match(text[items[k - 1].end:items[k].start]):
+                k -= 1
+            after = None
+            if k - 1 >= 0 and items[k - 1].kind == "name":
+                gap = text[items[k - 1].end:items[k].start]
+                if o.bracket_gap.match(gap):
+                    after = (items[k - 1], "official.bracket")
+                elif o.suffix_gap.match(gap):
+                    after = (items[k - 1], "official.title_after")
             # a chain of posts ending right before a name belongs to that name
             j = i
             while j + 1 < len(items) and items[j + 1].kind == "post" and o.chain_gap.match(text[items[j].end:items[j + 1].start]):
                 j += 1
-            if j + 1 < len(items) and items[j + 1].kind == "name" and o.honorific_gap.match(text[items[j].end:items[j + 1].start]):
-                owner[i] = (items[j + 1], "official.title_before")
-                continue
-            # else the post follows a name (or a chain following one)
-            k = i
-            while k - 1 >= 0 and items[k - 1].kind == "post" and o.chain_gap.match(text[items[k - 1].end:items[k].start]):
-                k -= 1
-            if k - 1 >= 0 and items[k - 1].kind == "name":
-                gap = text[items[k - 1].end:items[k].start]
-                if o.bracket_gap.match(gap):
-                    owner[i] = (items[k - 1], "official.bracket")
-                elif o.suffix_gap.match(gap):
-                    owner[i] = (items[k - 1], "official.title_after")
+            if j + 1 < len(items) and items[j + 1].kind == "name":
+                gap = text[items[j].end:items[j + 1].start]
+                # 'ông A, Giám đốc Sở X, ông B, ...': after a name and before ', ông B' the post is A's
+                if o.honorific_gap.match(gap) and not (after and "," in gap):
+                    owner[i] = (items[j + 1], "official.title_before")
+                    continue
+            if after:
+                owner[i] = after
         for i, (name, rule) in owner.items():
             add(name, items[i], rule)
         # shared posts: "A, B và C làm Phó Trưởng Ban", "X được bổ nhiệm giữ chức Y"
         for i, it in enumerate(items):
-            if it.kind != "post":
+            if it.kind != "post" or not i:
                 continue
-            gap_before = text[items[i - 1].end:it.start] if i else text[cstart:it.start]
-            if not o.verb_before.search(gap_before):
+            gap_before = text[items[i - 1].end:it.start]
+            if not o.verb_before.search(gap_before) or len(gap_before) > 60:
                 continue
-            for n in items[:i]:
-                if n.kind == "name":
-                    add(n, it, "official.shared_post")
+            # the names of the list right before the verb, not every name of the clause
+            k = i - 1
+            while k >= 0:
+                if items[k].kind == "name":
+                    add(items[k], it, "official.shared_post")
+                if k == 0 or not o.list_gap.match(text[items[k - 1].end:items[k].start]):
+                    break
+                k -= 1
             for n in items[i + 1:]:
                 if n.kind == "name" and o.replaced_before.search(text[max(cstart, n.start - 20):n.start]):
                     add(n, it, "official.shared_post")
+    # plural titles before a list: "các Phó Thủ tướng: A, B và C" (each name gets the post)
+    for p in all_posts:
+        if not o.plural_before.search(text, max(0, p.start - 8), p.start):
+            continue
+        j = bisect.bisect_left(name_starts, p.end)
+        prev, gap_re = p.end, o.plural_gap
+        while j < len(name_starts):
+            n = names_by_start[name_starts[j]]
+            if not gap_re.match(text[prev:n.start]):
+                break
+            add(n, p, "official.plural_title")
+            prev, gap_re, j = n.end, o.list_gap, j + 1
     return _merge(found)
 
 
