@@ -50,23 +50,28 @@ class OfficialRules:
         abbr = r"[A-ZĐ](?:[A-ZĐ&]+|(?=[-,][A-ZĐ]))(?:[-,][A-ZĐ][A-ZĐ&]*)*(?:\.(?= +(?:{PROVINCE}|[A-ZĐ]{2,})(?![\w])))?"
         no_title = rf"(?!(?:{title})(?![\w]))"
         no_start = rf"(?!(?:{rules_mod.alternation(lx['sentence_starters'])})(?![\w]))"
-        no_verb = rf"(?!(?:{rules_mod.alternation(lx['org_verbs_lower'])})(?![\w]))"
+        no_verb = rf"(?:(?<=[Bb]an )|(?!(?:{rules_mod.alternation(lx['org_verbs_lower'])})(?![\w])))"
         numbered = rf"(?:{rules_mod.alternation(lx['numbered_units'])}) +\d+[A-Z]?"
         country = rules_mod.alternation(lx["countries"])
-        word = rf"(?:{numbered}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{{CAPWORD}})"
-        joined = rf"(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}(?:{org_word}|{abbr}|{no_start}{{CAPWORD}})"
+        no_rank = r"(?!(?:{HONORIFIC})(?![\w]))"
+        word = rf"(?:{numbered}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{no_rank}{{CAPWORD}})"
+        joined = (rf"(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}{no_rank}"
+                  rf"(?:{org_word}|{abbr}|{no_start}{{CAPWORD}})")
         token = rf"(?:{{PROVINCE}}|{country}|(?!{name_ahead}){word}|{joined})"
         self.post = rs.compile(
             rf"(?<![\w])(?P<former>[Nn]guyên +)?(?P<title>{title})(?P<org>(?: +{token}(?![\w&]))*)", where="post")
         # the same in lower case (house style of some papers), accepted only as a person's apposition
         lower_title = "(?i:" + rules_mod.alternation(lx["titles"]) + ")"
+        self.org_more = rs.compile(rf"(?: +{token}(?![\w&]))*", where="org_more")
         self.post_lower = rs.compile(
             rf"(?<![\w])(?P<former>nguyên +)?(?P<title>(?=[{{LO_CH}}]){lower_title})(?P<org>(?: +{token}(?![\w&]))*)",
             where="post_lower")
         self.alone_lower = {w.lower() for w in lx["titles_alone_lower"]}
         self.foreign = {w.lower() for w in lx["foreign_titles"]}
         self.country_then = rs.compile(rf" +(?:(?:{rules_mod.alternation(lx['foreign_org_words'])}) +)?(?!(?:{{PROVINCE}})(?![\w]))(?:{country})(?= +[{{UP_CH}}])", where="country")
-        self.org_word_at = rs.compile(rf" +(?:{org_word}|{abbr}|{{PROVINCE}})(?![\w])", where="org_word_at")
+        self.org_word_at = rs.compile(rf" +(?:{{PROVINCE}}|{country}|{org_word}|{abbr})(?![\w])", where="org_word_at")
+        # an acronym after a spaced dash is the organisation's short name, not a part of it (... Việt Nam - VCCI)
+        self.dash_acronym = rs.compile(r"(?<=[{LO_CH}]) +[-–] +[A-ZĐ&]+$", where="dash_acronym")
         self.school_level = re.compile(rf"(?:^|[^\w])(?:[Tt]rường)(?: +(?:{rules_mod.alternation(lx['school_levels'])}))+ *$")
         self.name = rs.compile(r"(?<![\w])(?:{FAMILY})(?: [{UP_CH}][{LO_CH}]*){1,3}(?![\w])", where="name")
         self.loose_name = rs.compile(r" +(?:(?:{HONORIFIC}) +)?(?P<name>[{UP_CH}][{LO_CH}]+(?: [{UP_CH}][{LO_CH}]*){1,3})(?![\w])",
@@ -88,6 +93,8 @@ class OfficialRules:
         self.run_next = rs.compile(r"(?: [{UP_CH}][{LO_CH}]*(?![\w]))+", where="run_next")
         self.family = set(lx["family_names"])
         self.lower_next = rs.compile(r" +[{LO_CH}]", where="lower_next")
+        self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
+        self.lower_word = rs.compile(r" ([{LO_CH}]+)(?![\w])", where="lower_word")
         self.lower_prefix = re.compile(r"(?:^|[^\w])(?:phó|tổng|nguyên phó) +$")
         self.cut_about = re.compile(r"\s+về\s.*$")
         self.org_words_lower = {w.lower() for w in lx["org_words"]}
@@ -141,7 +148,7 @@ def _names(o: OfficialRules, text: str, posts: list[Item]) -> list[Item]:
         if inside and s < inside.end < e and text[inside.end] == " ":
             # the post took a province or country the name's first syllable belongs to
             rest = text[inside.end + 1:e]
-            if rest.split()[0] in o.family and len(rest.split()) >= 2:
+            if len(rest.split()) >= 2:
                 found[inside.end + 1] = Item("name", inside.end + 1, e, rest)
                 continue
         if before is not None:
@@ -151,7 +158,9 @@ def _names(o: OfficialRules, text: str, posts: list[Item]) -> list[Item]:
             k = 0
             if nxt and len(words) <= 7:
                 k = _tail_name(o, words, 2)
-            elif last_cap[:1].isupper() and last_cap.lower() not in o.org_words_lower and before.end > before.title_end:
+            elif last_cap[:1].isupper() and last_cap.lower() not in o.org_words_lower and before.end > before.title_end \
+                    and len(words) == 4 and not before.text.split()[-2][:1].isupper():
+                # 'UBND huyện Tương | Dương Nguyễn Văn A': one capitalised syllable is no place, the name's first is
                 k = _tail_name(o, words, 3)
             if k:
                 cut = s + len(" ".join(words[:k]))
@@ -170,6 +179,9 @@ def _loose_names(o: OfficialRules, text: str, posts: list[Item], found: dict[int
         m = o.loose_name.match(text, p.end)
         if m and m.start("name") not in found and not _is_place(o, text, m.start("name"), m.group("name")):
             words = m.group("name").split()
+            w = o.org_word_at.match(text, m.start("name") - 1)
+            if w and w.end() >= m.start("name") + len(words[0]) + 1:
+                continue  # 'Việt Nam', 'Hàn Quốc': an organisation word or country, no name
             if words[0].lower() not in o.org_words_lower:
                 found[m.start("name")] = Item("name", m.start("name"), m.end("name"), m.group("name"))
 
@@ -179,6 +191,9 @@ def _post_end(o: OfficialRules, text: str, m: re.Match) -> int:
     org_start, end = m.end("title"), m.end()
     if org_start == end:
         return end
+    d = o.dash_acronym.search(text, org_start, end)
+    if d:
+        end = d.start()
     c = o.country_then.match(text, org_start, end)
     if c and not o.org_word_at.match(text, c.end(), end):
         return c.end()
@@ -192,10 +207,37 @@ def _post_end(o: OfficialRules, text: str, m: re.Match) -> int:
     return end
 
 
+@lru_cache(maxsize=4096)
+def _one_word(two: str) -> bool:
+    """Does the word segmenter read 'Xăng dầu' (two syllables) as one word? Only asked where the closed
+    lists cannot decide: a post ending in an unknown capitalised syllable followed by a lower-case one."""
+    from underthesea import word_tokenize
+
+    words = two.split()
+    return word_tokenize(two)[0] == " ".join(words[:2])
+
+
+def _compound_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
+    """'Vụ Giáo dục Chuyên | nghiệp': an organisation's name cut inside its last word goes on to the word's end."""
+    if end <= m.end("title"):
+        return end
+    nxt = o.lower_word.match(text, end)
+    if not nxt:
+        return end
+    last = text[text.rfind(" ", m.end("title"), end) + 1:end]
+    if not last[:1].isupper() or last.isupper() or last.lower() in o.org_words_lower \
+            or o.place_end.search(text, max(m.end("title"), end - 40), end):
+        return end
+    after = o.lower_word.match(text, nxt.end())
+    if not _one_word(f"{last} {nxt.group(1)}" + (f" {after.group(1)}" if after else "")):
+        return end
+    return o.org_more.match(text, nxt.end()).end()
+
+
 def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
     out = []
     for m in pattern.finditer(text):
-        end = _post_end(o, text, m)
+        end = _compound_end(o, text, m, _post_end(o, text, m))
         org = text[m.end("title"):end]
         if not org.strip() and m.group("title").lower() in o.need_org:
             continue
@@ -210,6 +252,12 @@ def _lower_posts(o: OfficialRules, text: str, names: list[Item], posts: list[Ite
     cands = _posts(o, text, o.post_lower)
     if not cands:
         return []
+    # a lower-case title inside a capitalised one is only its tail (Phó thủ tướng, Bộ trưởng)
+    starts = [p.start for p in posts]
+    def inside(c: Item) -> bool:
+        i = bisect.bisect_right(starts, c.start) - 1
+        return i >= 0 and posts[i].start < c.start < posts[i].end
+    cands = [c for c in cands if not inside(c)]
     name_ends = sorted(n.end for n in names)
     name_at = {n.start: n for n in names}
     name_starts = sorted(name_at)
