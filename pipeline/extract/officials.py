@@ -94,6 +94,7 @@ class OfficialRules:
         self.family = set(lx["family_names"])
         self.lower_next = rs.compile(r" +[{LO_CH}]", where="lower_next")
         self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
+        self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
         self.lower_word = rs.compile(r" ([{LO_CH}]+)(?![\w])", where="lower_word")
         self.lower_prefix = re.compile(r"(?:^|[^\w])(?:phó|tổng|nguyên phó) +$")
         self.cut_about = re.compile(r"\s+về\s.*$")
@@ -287,7 +288,9 @@ def _places_in_apposition(o: OfficialRules, text: str, items: list[Item]) -> lis
     for it in items:
         if it.kind == "name" and out and out[-1].kind == "post" and text[out[-1].end:it.start] == " " \
                 and len(it.text.split()) == 2 and out[-1].end > out[-1].title_end \
-                and o.lower_next.match(text, it.end):
+                and o.lower_next.match(text, it.end) \
+                and o.org_word_end.search(text, max(out[-1].title_end, out[-1].end - 30), out[-1].end) \
+                and not o.place_end.search(text, max(out[-1].title_end, out[-1].end - 40), out[-1].end):
             k = len(out) - 1
             while k - 1 >= 0 and out[k - 1].kind == "post" and o.chain_gap.match(text[out[k - 1].end:out[k].start]):
                 k -= 1
