@@ -45,11 +45,11 @@ class OfficialRules:
         org_word = "(?i:" + ow + ")"
         joiner = rules_mod.alternation(lx["org_joiners"])
         name_ahead = r"(?:{FAMILY}) [{UP_CH}]"
+        no_start = rf"(?!(?:{rules_mod.alternation(lx['sentence_starters'])})(?![\w]))"
         # abbreviations, also joined by '-' or ',' inside (NN-PTNT, TN-MT, KH,CN&MT); a dotted one (TP.) only
         # before a province or another abbreviation, else the dot ends the sentence
-        abbr = r"[A-ZĐ](?:[A-ZĐ&]+|(?=[-,][A-ZĐ]))(?:[-,][A-ZĐ][A-ZĐ&]*)*(?:\.(?= +(?:{PROVINCE}|[A-ZĐ]{2,})(?![\w])))?"
+        abbr = rf"[A-ZĐ](?:[A-ZĐ&]+|(?=[-,][A-ZĐ]))(?:[-,][A-ZĐ][A-ZĐ&]*)*(?:\.(?= +(?:{{PROVINCE}}|[A-ZĐ]{{2,}}|{no_start}[{{UP_CH}}][{{LO_CH}}]+ [{{UP_CH}}])(?![\w])))?"
         no_title = rf"(?!(?:{title})(?![\w]))"
-        no_start = rf"(?!(?:{rules_mod.alternation(lx['sentence_starters'])})(?![\w]))"
         no_verb = rf"(?:(?<=[Bb]an )|(?!(?:{rules_mod.alternation(lx['org_verbs_lower'])})(?![\w])))"
         numbered = rf"(?:{rules_mod.alternation(lx['numbered_units'])}) +\d+[A-Z]?"
         country = rules_mod.alternation(lx["countries"])
@@ -59,12 +59,12 @@ class OfficialRules:
                   rf"(?:{org_word}|{abbr}|{no_start}{{CAPWORD}})")
         token = rf"(?:{{PROVINCE}}|{country}|(?!{name_ahead}){word}|{joined})"
         self.post = rs.compile(
-            rf"(?<![\w])(?P<former>[Nn]guyên +)?(?P<title>{title})(?P<org>(?: +{token}(?![\w&]))*)", where="post")
+            rf"(?<![\w])(?P<former>(?:[Nn]guyên|[Cc]ựu) +)?(?P<title>{title})(?P<org>(?: +{token}(?![\w&]))*)", where="post")
         # the same in lower case (house style of some papers), accepted only as a person's apposition
         lower_title = "(?i:" + rules_mod.alternation(lx["titles"]) + ")"
         self.org_more = rs.compile(rf"(?: +{token}(?![\w&]))*", where="org_more")
         self.post_lower = rs.compile(
-            rf"(?<![\w])(?P<former>nguyên +)?(?P<title>(?=[{{LO_CH}}]){lower_title})(?P<org>(?: +{token}(?![\w&]))*)",
+            rf"(?<![\w])(?P<former>(?:nguyên|cựu) +)?(?P<title>(?=[{{LO_CH}}]){lower_title})(?P<org>(?: +{token}(?![\w&]))*)",
             where="post_lower")
         self.alone_lower = {w.lower() for w in lx["titles_alone_lower"]}
         self.foreign = {w.lower() for w in lx["foreign_titles"]}
@@ -93,6 +93,7 @@ class OfficialRules:
         self.run_next = rs.compile(r"(?: [{UP_CH}][{LO_CH}]*(?![\w]))+", where="run_next")
         self.family = set(lx["family_names"])
         self.lower_next = rs.compile(r" +[{LO_CH}]", where="lower_next")
+        self.country_name = rs.compile(rf"(?:{country})(?![\w])", where="country_name")
         self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
         self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
         self.lower_word = rs.compile(r" ([{LO_CH}]+)(?![\w])", where="lower_word")
@@ -119,6 +120,8 @@ class Item:
 
 def _is_place(o: OfficialRules, text: str, start: int, name: str) -> bool:
     if name in o.provinces or any(name.startswith(p + " ") for p in o.provinces):
+        return True
+    if o.country_name.match(name):
         return True
     if o.place_before.search(text, max(0, start - 25), start):
         return True
@@ -329,7 +332,8 @@ def extract(ctx: Context) -> list[Position]:
         raw = text[post.start:end]
         norm = " ".join(raw.split())
         if post.former:
-            norm = "nguyên " + norm.split(" ", 1)[1]
+            head, rest = norm.split(" ", 1)
+            norm = head.lower() + " " + rest
         org_at = max(0, post.title_end - post.start)
         found.append(Position(
             article=ctx.article.id, start=post.start, end=end, raw=raw, rule=rule,
