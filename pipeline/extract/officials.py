@@ -55,8 +55,9 @@ class OfficialRules:
         country = rules_mod.alternation(lx["countries"])
         no_rank = r"(?!(?:{HONORIFIC})(?![\w]))"
         word = rf"(?:{numbered}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{no_rank}{{CAPWORD}})"
-        joined = (rf"(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}{no_rank}"
-                  rf"(?:{org_word}|{abbr}|{no_start}{{CAPWORD}})")
+        joined = (rf"(?:(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}{no_rank}"
+                  rf"(?:{no_verb}{org_word}|{no_start}(?![A-ZĐ][A-ZĐ]){{CAPWORD}})"
+                  rf"|(?<=[A-ZĐ&] )(?:(?:{joiner})|-) +{abbr})")
         token = rf"(?:{{PROVINCE}}|{country}|(?!{name_ahead}){word}|{joined})"
         self.post = rs.compile(
             rf"(?<![\w])(?P<former>(?:[Nn]guyên|[Cc]ựu) +)?(?P<title>{title})(?P<org>(?: +{token}(?![\w&]))*)", where="post")
@@ -212,28 +213,36 @@ def _post_end(o: OfficialRules, text: str, m: re.Match) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _one_word(two: str) -> bool:
-    """Does the word segmenter read 'Xăng dầu' (two syllables) as one word? Only asked where the closed
-    lists cannot decide: a post ending in an unknown capitalised syllable followed by a lower-case one."""
+def _joins(span: str, i: int) -> bool:
+    """Does the word segmenter read syllable i and i+1 of the short span as one word ('Kiến trúc sư',
+    'Xăng dầu')? Only asked where the closed lists cannot decide: a post followed by a lower-case syllable."""
     from underthesea import word_tokenize
 
-    words = two.split()
-    return word_tokenize(two)[0] == " ".join(words[:2])
+    k = 0
+    for tok in word_tokenize(span):
+        n = len(tok.split())
+        if k <= i < k + n:
+            return i + 1 < k + n
+        k += n
+    return False
 
 
 def _compound_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
-    """'Vụ Giáo dục Chuyên | nghiệp': an organisation's name cut inside its last word goes on to the word's end."""
+    """'Vụ Giáo dục Chuyên | nghiệp', 'Hội Kiến trúc | sư': an organisation's name cut inside its last word
+    goes on to the word's end (and on through the organisation words after it)."""
     if end <= m.end("title"):
         return end
     nxt = o.lower_word.match(text, end)
     if not nxt:
         return end
-    last = text[text.rfind(" ", m.end("title"), end) + 1:end]
-    if not last[:1].isupper() or last.isupper() or last.lower() in o.org_words_lower \
-            or o.place_end.search(text, max(m.end("title"), end - 40), end):
+    org = text[m.end("title"):end].split()
+    last = org[-1]
+    if last.isupper() or o.place_end.search(text, max(m.end("title"), end - 40), end):
         return end
+    prev = org[-2:-1]
     after = o.lower_word.match(text, nxt.end())
-    if not _one_word(f"{last} {nxt.group(1)}" + (f" {after.group(1)}" if after else "")):
+    span = " ".join(prev + [last, nxt.group(1)] + ([after.group(1)] if after else []))
+    if not _joins(span, len(prev)):
         return end
     return o.org_more.match(text, nxt.end()).end()
 
@@ -385,7 +394,9 @@ def extract(ctx: Context) -> list[Position]:
             if it.kind != "post":
                 continue
             gap_before = text[items[i - 1].end:it.start] if i else text[cstart:it.start]
-            if o.verb_before.search(gap_before):
+            named_next = i + 1 < len(items) and items[i + 1].kind == "name" \
+                and o.honorific_gap.match(text[it.end:items[i + 1].start])
+            if o.verb_before.search(gap_before) and not named_next:
                 continue  # handled by the shared-post rule below
             # the post follows a name (or a chain following one)?
             k = i
@@ -419,6 +430,9 @@ def extract(ctx: Context) -> list[Position]:
             gap_before = text[items[i - 1].end:it.start]
             if not o.verb_before.search(gap_before) or len(gap_before) > 60:
                 continue
+            if i + 1 < len(items) and items[i + 1].kind == "name" \
+                    and o.honorific_gap.match(text[it.end:items[i + 1].start]):
+                continue  # 'sau lưng là Ngoại trưởng John Kerry': the post is the next name's
             # the names of the list right before the verb, not every name of the clause
             k = i - 1
             while k >= 0:
