@@ -97,6 +97,8 @@ class OfficialRules:
         self.country_name = rs.compile(rf"(?:{country})(?![\w])", where="country_name")
         self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
         self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
+        self.dependant_before = re.compile(rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['dependants'])}) +$")
+        self.place_head_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['place_heads'])})$")
         self.lower_word = rs.compile(r" ([{LO_CH}]+)(?![\w])", where="lower_word")
         self.lower_prefix = re.compile(r"(?:^|[^\w])(?:phó|tổng|nguyên phó) +$")
         self.cut_about = re.compile(r"\s+về\s.*$")
@@ -247,10 +249,27 @@ def _compound_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     return o.org_more.match(text, nxt.end()).end()
 
 
+def _place_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
+    """'UBND xã | Châu Tiến': after xã, huyện, ... a capitalised run is the place (the name-like run was
+    cut by its family-name syllable); before a person's name at its end (... xã Châu Tiến Nguyễn Văn A)."""
+    if not o.place_head_end.search(text, max(m.end("title"), end - 12), end):
+        return end
+    run = o.run_next.match(text, end)
+    if not run:
+        return end
+    words = run.group(0).split()
+    if len(words) <= 3:
+        return run.end()
+    k = _tail_name(o, words, 2)
+    return end + len(" " + " ".join(words[:k])) if k else end
+
+
 def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
     out = []
     for m in pattern.finditer(text):
-        end = _compound_end(o, text, m, _post_end(o, text, m))
+        if o.dependant_before.search(text, max(0, m.start() - 25), m.start()):
+            continue  # 'Cố vấn Tổng thống Nga X': X is not the one holding the post
+        end = _compound_end(o, text, m, _place_end(o, text, m, _post_end(o, text, m)))
         org = text[m.end("title"):end]
         if not org.strip() and m.group("title").lower() in o.need_org:
             continue
