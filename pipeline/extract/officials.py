@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from pathlib import Path
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
@@ -62,10 +63,10 @@ class OfficialRules:
         self.post = rs.compile(
             rf"(?<![\w])(?P<former>(?:[Nn]guyên|[Cc]ựu) +)?(?P<title>{title})(?P<org>(?: +{token}(?![\w&]))*)", where="post")
         # the same in lower case (house style of some papers), accepted only as a person's apposition
-        lower_title = "(?i:" + rules_mod.alternation(lx["titles"]) + ")"
+        lower_title = _lower_alternation(lx["titles"])
         self.org_more = rs.compile(rf"(?: +{token}(?![\w&]))*", where="org_more")
         self.post_lower = rs.compile(
-            rf"(?<![\w])(?P<former>(?:nguyên|cựu) +)?(?P<title>(?=[{{LO_CH}}]){lower_title})(?P<org>(?: +{token}(?![\w&]))*)",
+            rf"(?<![\w])(?P<former>(?:nguyên|cựu) +)?(?P<title>{lower_title})(?P<org>(?: +{token}(?![\w&]))*)",
             where="post_lower")
         self.alone_lower = {w.lower() for w in lx["titles_alone_lower"]}
         self.foreign = {w.lower() for w in lx["foreign_titles"]}
@@ -94,7 +95,7 @@ class OfficialRules:
         self.run_next = rs.compile(r"(?: [{UP_CH}][{LO_CH}]*(?![\w]))+", where="run_next")
         self.family = set(lx["family_names"])
         self.lower_next = rs.compile(r" +[{LO_CH}]", where="lower_next")
-        self.country_name = rs.compile(rf"(?:{country})(?![\w])", where="country_name")
+        self.country_name = rs.compile(rf"(?:{{PROVINCE}}|{country})(?![\w])", where="country_name")
         self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
         self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
         self.dependant_before = re.compile(rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['dependants'])}) +$")
@@ -104,6 +105,20 @@ class OfficialRules:
         self.cut_about = re.compile(r"\s+về\s.*$")
         self.org_words_lower = {w.lower() for w in lx["org_words"]}
         self.need_org = {w.lower() for w in lx["titles_need_org"]}
+
+
+def _lower_alternation(words: list[str]) -> str:
+    """Titles with a lower-case first word and any later word in either case ('phó Thủ tướng',
+    'bí thư thành ủy'); literal letters, not (?i:), so the regex engine can skip ahead fast."""
+    parts = set()
+    for w in words:
+        ws = w.split()
+        if not ws[0][:1].isalpha() or ws[0].isupper():
+            continue
+        head = re.escape(ws[0].lower())
+        rest = "".join(f" [{re.escape(x[0].lower())}{re.escape(x[0].upper())}]{re.escape(x[1:].lower())}" for x in ws[1:])
+        parts.add(head + rest)
+    return "(?:" + "|".join(sorted(parts, key=lambda p: (-len(p), p))) + ")"
 
 
 @lru_cache(maxsize=1)
@@ -122,10 +137,8 @@ class Item:
 
 
 def _is_place(o: OfficialRules, text: str, start: int, name: str) -> bool:
-    if name in o.provinces or any(name.startswith(p + " ") for p in o.provinces):
-        return True
     if o.country_name.match(name):
-        return True
+        return True  # a province or a country, alone or leading the run
     if o.place_before.search(text, max(0, start - 25), start):
         return True
     return bool(o.school_level.search(text[max(0, start - 60):start]))
@@ -214,19 +227,37 @@ def _post_end(o: OfficialRules, text: str, m: re.Match) -> int:
     return end
 
 
-@lru_cache(maxsize=4096)
-def _joins(span: str, i: int) -> bool:
-    """Does the word segmenter read syllable i and i+1 of the short span as one word ('Kiến trúc sư',
-    'Xăng dầu')? Only asked where the closed lists cannot decide: a post followed by a lower-case syllable."""
-    from underthesea import word_tokenize
+@lru_cache(maxsize=1)
+def _dictionary() -> frozenset:
+    """Vietnamese words of two or three syllables from the word list underthesea ships (Viet74K),
+    lower-cased, tone marks placed as the normalised text places them. Read once, no model loaded."""
+    from importlib.util import find_spec
 
-    k = 0
-    for tok in word_tokenize(span):
-        n = len(tok.split())
-        if k <= i < k + n:
-            return i + 1 < k + n
-        k += n
-    return False
+    from ..normalise import fix_tone_marks
+
+    spec = find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = Path(list(spec.submodule_search_locations)[0]) / "corpus" / "data" / "Viet74K.txt"
+    if not path.exists():
+        return frozenset()
+    words = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        w = " ".join(line.split()).lower()
+        if 2 <= w.count(" ") + 1 <= 3:
+            words.add(fix_tone_marks(w))
+    return frozenset(words)
+
+
+def _joins(prev: list[str], last: str, nxt: str, after: Optional[str]) -> bool:
+    """Is 'last nxt' (or 'prev last nxt') one word ('Xăng dầu', 'Kiến trúc sư'), and 'nxt after' not one
+    ('Đảng ủy | ban hành')? Only asked where the closed lists cannot decide: a post followed by a
+    lower-case syllable."""
+    d = _dictionary()
+    last, nxt = last.lower(), nxt.lower()
+    if after and f"{nxt} {after.lower()}" in d:
+        return False
+    return f"{last} {nxt}" in d or bool(prev) and f"{prev[0].lower()} {last} {nxt}" in d
 
 
 def _compound_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
@@ -241,10 +272,8 @@ def _compound_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     last = org[-1]
     if last.isupper() or o.place_end.search(text, max(m.end("title"), end - 40), end):
         return end
-    prev = org[-2:-1]
     after = o.lower_word.match(text, nxt.end())
-    span = " ".join(prev + [last, nxt.group(1)] + ([after.group(1)] if after else []))
-    if not _joins(span, len(prev)):
+    if not _joins(org[-2:-1], last, nxt.group(1), after.group(1) if after else None):
         return end
     return o.org_more.match(text, nxt.end()).end()
 
