@@ -100,6 +100,7 @@ class OfficialRules:
         self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
         self.dependant_before = re.compile(rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['dependants'])}) +$")
         self.place_head_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['place_heads'])})$")
+        self.lower_pair = rs.compile(r"(?<![\w])([{LO_CH}]+)(?= ([{LO_CH}]+)(?![\w]))", where="lower_pair")
         self.lower_word = rs.compile(r" ([{LO_CH}]+)(?![\w])", where="lower_word")
         self.lower_prefix = re.compile(r"(?:^|[^\w])(?:phó|tổng|nguyên phó) +$")
         self.cut_about = re.compile(r"\s+về\s.*$")
@@ -293,12 +294,27 @@ def _place_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     return end + len(" " + " ".join(words[:k])) if k else end
 
 
+def _lower_word_end(o: OfficialRules, text: str, org_start: int, end: int) -> int:
+    """'Đảng ủy | ban hành', 'Canel | hội kiến': a lower-case organisation word ('ban', 'hội') that makes a
+    Vietnamese word with the next syllable is that word, not a body: the post ends before it."""
+    d = _dictionary()
+    for m in o.lower_pair.finditer(text, org_start, min(len(text), end + 12)):
+        if m.start() >= end:
+            break
+        w = m.group(1)
+        pair = f"{w} {m.group(2)}"
+        if w in o.org_words_lower and pair in d and pair not in o.org_words_lower:
+            return len(text[:m.start()].rstrip(" ,-"))
+    return end
+
+
 def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
     out = []
     for m in pattern.finditer(text):
         if o.dependant_before.search(text, max(0, m.start() - 25), m.start()):
             continue  # 'Cố vấn Tổng thống Nga X': X is not the one holding the post
         end = _compound_end(o, text, m, _place_end(o, text, m, _post_end(o, text, m)))
+        end = max(m.end("title"), _lower_word_end(o, text, m.end("title"), end))
         org = text[m.end("title"):end]
         if not org.strip() and m.group("title").lower() in o.need_org:
             continue
