@@ -49,7 +49,7 @@ class OfficialRules:
         no_start = rf"(?!(?:{rules_mod.alternation(lx['sentence_starters'])})(?![\w]))"
         # abbreviations, also joined by '-' or ',' inside (NN-PTNT, TN-MT, KH,CN&MT); a dotted one (TP.) only
         # before a province or another abbreviation, else the dot ends the sentence
-        abbr = rf"[A-ZĐ](?:[A-ZĐ&]+|(?=[-,][A-ZĐ]))(?:[-,][A-ZĐ][A-ZĐ&]*)*(?:\.(?= +(?:{{PROVINCE}}|[A-ZĐ]{{2,}}|{no_start}[{{UP_CH}}][{{LO_CH}}]+ [{{UP_CH}}])(?![\w])))?"
+        abbr = rf"[A-ZĐ](?:[A-ZĐ&]+\d*|\d+|(?=[-,][A-ZĐ]))(?:[-,][A-ZĐ][A-ZĐ&]*)*(?:\.(?= +(?:{{PROVINCE}}|[A-ZĐ]{{2,}}|{no_start}[{{UP_CH}}][{{LO_CH}}]+ [{{UP_CH}}])(?![\w])))?"
         no_title = rf"(?!(?:{title})(?![\w]))"
         no_verb = rf"(?:(?<=[Bb]an )|(?!(?:{rules_mod.alternation(lx['org_verbs_lower'])})(?![\w])))"
         numbered = rf"(?:{rules_mod.alternation(lx['numbered_units'])}) +\d+[A-Z]?"
@@ -101,6 +101,8 @@ class OfficialRules:
         self.dependant_before = re.compile(rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['dependants'])}) +$")
         self.place_head_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['place_heads'])})$")
         self.lower_pair = rs.compile(r"(?<![\w])([{LO_CH}]+)(?= ([{LO_CH}]+)(?![\w]))", where="lower_pair")
+        self.of_before = re.compile(r"(?:^|[^\w])(?:của|Của) +$")
+        self.other_person = rs.compile(r"(?<![\w])(?:{HONORIFIC}) +[{UP_CH}]", where="other_person")
         self.lower_word = rs.compile(r" ([{LO_CH}]+)(?![\w])", where="lower_word")
         self.lower_prefix = re.compile(r"(?:^|[^\w])(?:phó|tổng|nguyên phó) +$")
         self.cut_about = re.compile(r"\s+về\s.*$")
@@ -255,8 +257,8 @@ def _joins(prev: list[str], last: str, nxt: str, after: Optional[str]) -> bool:
     ('Đảng ủy | ban hành')? Only asked where the closed lists cannot decide: a post followed by a
     lower-case syllable."""
     d = _dictionary()
-    last, nxt = last.lower(), nxt.lower()
-    if after and f"{nxt} {after.lower()}" in d:
+    cap, last, nxt = last[:1].isupper(), last.lower(), nxt.lower()
+    if after and f"{nxt} {after.lower()}" in d and not cap:
         return False
     return f"{last} {nxt}" in d or bool(prev) and f"{prev[0].lower()} {last} {nxt}" in d
 
@@ -313,7 +315,12 @@ def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
     for m in pattern.finditer(text):
         if o.dependant_before.search(text, max(0, m.start() - 25), m.start()):
             continue  # 'Cố vấn Tổng thống Nga X': X is not the one holding the post
-        end = _compound_end(o, text, m, _place_end(o, text, m, _post_end(o, text, m)))
+        end = _place_end(o, text, m, _post_end(o, text, m))
+        for _ in range(2):  # 'Trung tâm Ca | nhạc | nhẹ'
+            nxt_end = _compound_end(o, text, m, end)
+            if nxt_end == end:
+                break
+            end = nxt_end
         end = max(m.end("title"), _lower_word_end(o, text, m.end("title"), end))
         org = text[m.end("title"):end]
         if not org.strip() and m.group("title").lower() in o.need_org:
@@ -480,7 +487,9 @@ def extract(ctx: Context) -> list[Position]:
             if j + 1 < len(items) and items[j + 1].kind == "name":
                 gap = text[items[j].end:items[j + 1].start]
                 # 'ông A, Giám đốc Sở X, ông B, ...': after a name and before ', ông B' the post is A's
-                if o.honorific_gap.match(gap) and not (after and "," in gap):
+                if o.honorific_gap.match(gap) and not ("," in gap and (
+                        after or items[j].end <= items[j].title_end
+                        or o.of_before.search(text, max(0, it.start - 8), it.start))):
                     owner[i] = (items[j + 1], "official.title_before")
                     continue
             if after:
@@ -492,7 +501,7 @@ def extract(ctx: Context) -> list[Position]:
             if it.kind != "post" or not i:
                 continue
             gap_before = text[items[i - 1].end:it.start]
-            if not o.verb_before.search(gap_before) or len(gap_before) > 60:
+            if not o.verb_before.search(gap_before) or len(gap_before) > 60 or o.other_person.search(gap_before):
                 continue
             if i + 1 < len(items) and items[i + 1].kind == "name" \
                     and o.honorific_gap.match(text[it.end:items[i + 1].start]):
