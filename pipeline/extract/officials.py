@@ -99,6 +99,7 @@ class OfficialRules:
         self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
         self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
         self.dependant_before = re.compile(rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['dependants'])}) +$")
+        self.company_head_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['company_heads'])})$")
         self.place_head_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['place_heads'])})$")
         self.lower_pair = rs.compile(r"(?<![\w])([{LO_CH}]+)(?= ([{LO_CH}]+)(?![\w]))", where="lower_pair")
         self.of_before = re.compile(r"(?:^|[^\w])(?:của|Của) +$")
@@ -168,6 +169,8 @@ def _names(o: OfficialRules, text: str, posts: list[Item]) -> list[Item]:
         i = bisect.bisect_left(starts, s) - 1
         inside = posts[i] if i >= 0 and posts[i].start < s < posts[i].end else None
         before = ends.get(s - 1) if text[s - 1:s] == " " else None
+        if inside and e <= inside.end and inside.end > inside.title_end:
+            continue  # a place or company the post took as its own (TP Sầm Sơn, Đoàn Thanh niên)
         if inside and s < inside.end < e and text[inside.end] == " ":
             # the post took a province or country the name's first syllable belongs to
             rest = text[inside.end + 1:e]
@@ -290,6 +293,9 @@ def _place_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     if not run:
         return end
     words = run.group(0).split()
+    if len(words) == 3 and words[0] in o.family \
+            and not o.company_head_end.search(text, max(m.end("title"), end - 12), end):
+        return end  # 'UBND huyện Nguyễn Văn An': three syllables led by a family name are a person
     if len(words) <= 3:
         return run.end()
     k = _tail_name(o, words, 2)
@@ -487,7 +493,8 @@ def extract(ctx: Context) -> list[Position]:
             if j + 1 < len(items) and items[j + 1].kind == "name":
                 gap = text[items[j].end:items[j + 1].start]
                 # 'ông A, Giám đốc Sở X, ông B, ...': after a name and before ', ông B' the post is A's
-                if o.honorific_gap.match(gap) and not ("," in gap and (
+                dash_after = after is not None and "-" in text[after[0].end:items[k].start]
+                if o.honorific_gap.match(gap) and not dash_after and not ("," in gap and (
                         after or items[j].end <= items[j].title_end
                         or o.of_before.search(text, max(0, it.start - 8), it.start))):
                     owner[i] = (items[j + 1], "official.title_before")
