@@ -59,7 +59,7 @@ class OfficialRules:
         joined = (rf"(?:(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}{no_rank}"
                   rf"(?:{no_verb}{org_word}|{no_start}(?![A-ZĐ][A-ZĐ]){{CAPWORD}})"
                   rf"|(?<=[A-ZĐ&] )(?:(?:{joiner})|-) +{abbr})")
-        token = rf"(?:{{PROVINCE}}|{country}|(?!{name_ahead}){word}|{joined})"
+        token = rf"(?:{{PROVINCE}}|(?!{name_ahead}){word}|{country}|{joined})"
         self.post = rs.compile(
             rf"(?<![\w])(?P<former>(?:[Nn]guyên|[Cc]ựu) +)?(?P<title>{title})(?P<org>(?: +{token}(?![\w&]))*)", where="post")
         # the same in lower case (house style of some papers), accepted only as a person's apposition
@@ -82,7 +82,8 @@ class OfficialRules:
         self.province = rs.compile(r"(?<![\w])(?:{PROVINCE})(?![\w])", where="province")
         verbs = rules_mod.alternation(lx["post_verbs"])
         self.verb_before = re.compile(rf"(?:^|[\s,])(?:{verbs})\s*$")
-        self.replaced_before = re.compile(rf"(?:^|\s)(?:{rules_mod.alternation(lx['replaced'])})\s*$")
+        self.replaced_before = rs.compile(
+            rf"(?:^|\s)(?:{rules_mod.alternation(lx['replaced'])})(?:\s+(?:{{HONORIFIC}}))?\s*$", where="replaced")
         self.honorific_gap = rs.compile(r"^\s*,?\s*(?:(?:{HONORIFIC})\s+)?$", where="honorific_gap")
         self.chain_gap = re.compile(r"^\s*[,-]?\s*$")
         self.suffix_gap = re.compile(r"^\s*[,(-]\s*$")
@@ -90,7 +91,11 @@ class OfficialRules:
         self.byline = re.compile(rf"^\s*\(?\s*(?:{rules_mod.alternation(lx['byline_prefixes'])})\s*:")
         self.clause_split = re.compile(r"[;:]")
         self.list_gap = rs.compile(r"^(?:\s|,|và|cùng|[–()-]|(?:{HONORIFIC})(?!\w))*$", where="list_gap")
-        self.plural_before = re.compile(r"(?:^|[^\w])[Cc]ác +$")
+        self.plural_before = rs.compile(r"(?:^|[^\w])[Cc]ác +(?:(?:{HONORIFIC}) +)?$", where="plural_before")
+        self.decision_before = re.compile(
+            rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['decision_verbs'])})(?: +(?:chức vụ|chức danh|chức))? +$")
+        self.decision_to = rs.compile(r"(?<![\w])(?:đối với|cho)(?: +các)?(?: +(?:{HONORIFIC}))? +(?=[{UP_CH}])",
+                                      where="decision_to")
         self.plural_gap = rs.compile(r"^\s*:?\s*(?:(?:{HONORIFIC})\s+)?$", where="plural_gap")
         self.run_next = rs.compile(r"(?: [{UP_CH}][{LO_CH}]*(?![\w]))+", where="run_next")
         self.family = set(lx["family_names"])
@@ -103,7 +108,9 @@ class OfficialRules:
         self.place_head_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['place_heads'])})$")
         self.lower_pair = rs.compile(r"(?<![\w])([{LO_CH}]+)(?= ([{LO_CH}]+)(?![\w]))", where="lower_pair")
         self.of_before = re.compile(r"(?:^|[^\w])(?:của|Của) +$")
-        self.other_person = rs.compile(r"(?<![\w])(?:{HONORIFIC}) +[{UP_CH}]", where="other_person")
+        self.other_person = rs.compile(
+            rf"(?<![\w])(?:(?:{{HONORIFIC}}) +[{{UP_CH}}]|(?:{rules_mod.alternation(lx['other_subjects'])})(?![\w]))",
+            where="other_person")
         self.lower_word = rs.compile(r" ([{LO_CH}]+)(?![\w])", where="lower_word")
         self.lower_prefix = re.compile(r"(?:^|[^\w])(?:phó|tổng|nguyên phó) +$")
         self.cut_about = re.compile(r"\s+về\s.*$")
@@ -513,26 +520,68 @@ def extract(ctx: Context) -> list[Position]:
             if i + 1 < len(items) and items[i + 1].kind == "name" \
                     and o.honorific_gap.match(text[it.end:items[i + 1].start]):
                 continue  # 'sau lưng là Ngoại trưởng John Kerry': the post is the next name's
+            # the post and the posts chained to it ('giữ chức Phó Chỉ huy trưởng, Tham mưu trưởng Bộ CHQS')
+            shared = [it]
+            j = i
+            while j + 1 < len(items) and items[j + 1].kind == "post" \
+                    and o.chain_gap.match(text[items[j].end:items[j + 1].start]):
+                j += 1
+                shared.append(items[j])
+            if j + 1 < len(items) and items[j + 1].kind == "name" and len(shared) > 1 \
+                    and o.honorific_gap.match(text[items[j].end:items[j + 1].start]):
+                shared.pop()  # the last one is the next name's
             # the names of the list right before the verb, not every name of the clause
             k = i - 1
             while k >= 0:
                 if items[k].kind == "name":
-                    add(items[k], it, "official.shared_post")
+                    for sp in shared:
+                        add(items[k], sp, "official.shared_post")
                 if k == 0 or not o.list_gap.match(text[items[k - 1].end:items[k].start]):
                     break
                 k -= 1
             for n in items[i + 1:]:
                 if n.kind == "name" and o.replaced_before.search(text[max(cstart, n.start - 20):n.start]):
                     add(n, it, "official.shared_post")
-    # plural titles before a list: "các Phó Thủ tướng: A, B và C" (each name gets the post)
+        # a decision on a post for a person named after it: 'miễn nhiệm chức vụ Trưởng ban X đối với ông A',
+        # 'bổ nhiệm Phó Chánh án ... đối với các Thẩm phán ... A và B'
+        for i, it in enumerate(items):
+            if it.kind != "post" or not o.decision_before.search(text, max(cstart, it.start - 40), it.start):
+                continue
+            to = o.decision_to.search(text, it.end, cend)
+            if not to:
+                continue
+            k = bisect.bisect_left([x.start for x in items], to.end())
+            prev = to.end()
+            while k < len(items):
+                nxt = items[k]
+                if not o.list_gap.match(text[prev:nxt.start]):
+                    break
+                if nxt.kind == "name":
+                    add(nxt, it, "official.decision")
+                prev = nxt.end
+                k += 1
+    # plural titles before a list: "các Phó Thủ tướng: A, B và C" (each name gets the post); a name's own
+    # apposition between the names ('các đồng chí Ủy viên Ban TVTU: A, Phó Chủ tịch UBND tỉnh; B, ...') is skipped
+    post_ends = [p.end for p in all_posts]
     for p in all_posts:
-        if not o.plural_before.search(text, max(0, p.start - 8), p.start):
+        if not o.plural_before.search(text, max(0, p.start - 20), p.start):
             continue
         j = bisect.bisect_left(name_starts, p.end)
         prev, gap_re = p.end, o.plural_gap
         while j < len(name_starts):
             n = names_by_start[name_starts[j]]
-            if not gap_re.match(text[prev:n.start]):
+            gap = text[prev:n.start]
+            if gap_re is o.list_gap and not gap_re.match(gap):
+                # drop the posts inside the gap, then it must be a list separator
+                lo, hi = bisect.bisect_left(post_starts, prev), bisect.bisect_left(post_starts, n.start)
+                pieces, at = [], prev
+                for q in all_posts[lo:hi]:
+                    if q.end <= n.start:
+                        pieces.append(text[at:q.start])
+                        at = q.end
+                pieces.append(text[at:n.start])
+                gap = "".join(pieces).replace(";", ",")
+            if not gap_re.match(gap):
                 break
             add(n, p, "official.plural_title")
             prev, gap_re, j = n.end, o.list_gap, j + 1
