@@ -57,7 +57,7 @@ class OfficialRules:
         no_rank = r"(?!(?:{HONORIFIC})(?![\w]))"
         word = rf"(?:{numbered}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{no_rank}{{CAPWORD}})"
         joined = (rf"(?:(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}{no_rank}"
-                  rf"(?:{no_verb}{org_word}|{no_start}(?![A-ZĐ][A-ZĐ]){{CAPWORD}})"
+                  rf"(?:{org_word}|{no_start}(?![A-ZĐ][A-ZĐ]){{CAPWORD}})"
                   rf"|(?<=[A-ZĐ&] )(?:(?:{joiner})|-) +{abbr})")
         token = rf"(?:{{PROVINCE}}|(?!{name_ahead}){word}|{country}|{joined})"
         self.post = rs.compile(
@@ -66,7 +66,7 @@ class OfficialRules:
         lower_title = _lower_alternation(lx["titles"])
         self.org_more = rs.compile(rf"(?: +{token}(?![\w&]))*", where="org_more")
         self.post_lower = rs.compile(
-            rf"(?<![\w])(?P<former>(?:nguyên|cựu) +)?(?P<title>{lower_title})(?P<org>(?: +{token}(?![\w&]))*)",
+            rf"(?<![\w])(?P<former>(?:[Nn]guyên|[Cc]ựu) +)?(?P<title>{lower_title})(?P<org>(?: +{token}(?![\w&]))*)",
             where="post_lower")
         self.alone_lower = {w.lower() for w in lx["titles_alone_lower"]}
         self.foreign = {w.lower() for w in lx["foreign_titles"]}
@@ -111,6 +111,7 @@ class OfficialRules:
         self.other_person = rs.compile(
             rf"(?<![\w])(?:(?:{{HONORIFIC}}) +[{{UP_CH}}]|(?:{rules_mod.alternation(lx['other_subjects'])})(?![\w]))",
             where="other_person")
+        self.honorific_word = rs.compile(r"(?:{HONORIFIC})", where="honorific_word")
         self.lower_word = rs.compile(r" ([{LO_CH}]+)(?![\w])", where="lower_word")
         self.lower_prefix = re.compile(r"(?:^|[^\w])(?:phó|tổng|nguyên phó) +$")
         self.cut_about = re.compile(r"\s+về\s.*$")
@@ -212,6 +213,8 @@ def _loose_names(o: OfficialRules, text: str, posts: list[Item], found: dict[int
         m = o.loose_name.match(text, p.end)
         if m and m.start("name") not in found and not _is_place(o, text, m.start("name"), m.group("name")):
             words = m.group("name").split()
+            if o.honorific_word.fullmatch(words[0]):
+                continue  # 'Thủ tướng Ông Thăng cũng khai': a sentence's subject, no name
             w = o.org_word_at.match(text, m.start("name") - 1)
             if w and w.end() >= m.start("name") + len(words[0]) + 1:
                 continue  # 'Việt Nam', 'Hàn Quốc': an organisation word or country, no name
