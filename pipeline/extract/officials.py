@@ -104,8 +104,10 @@ class OfficialRules:
         self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
         self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
         self.dependant_before = re.compile(rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['dependants'])}) +$")
-        self.company_head_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['company_heads'])})$")
-        self.place_head_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['place_heads'])})$")
+        self.company_heads = set(lx["company_heads"])
+        self.place_head_end = rs.compile(
+            rf"(?<![\w])(?:{rules_mod.alternation(lx['place_heads'])})((?: [{{UP_CH}}][{{LO_CH}}]+)?(?: [{{UP_CH}}][{{LO_CH}}]+)?)$",
+            where="place_head_end")
         self.lower_pair = rs.compile(r"(?<![\w])([{LO_CH}]+)(?= ([{LO_CH}]+)(?![\w]))", where="lower_pair")
         self.of_before = re.compile(r"(?:^|[^\w])(?:của|Của) +$")
         self.other_person = rs.compile(
@@ -295,21 +297,27 @@ def _compound_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
 
 
 def _place_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
-    """'UBND xã | Châu Tiến': after xã, huyện, ... a capitalised run is the place (the name-like run was
-    cut by its family-name syllable); before a person's name at its end (... xã Châu Tiến Nguyễn Văn A)."""
-    if not o.place_head_end.search(text, max(m.end("title"), end - 12), end):
+    """'UBND xã | Châu Tiến', 'thị trấn An | Lạc Thôn': after xã, huyện, ... a capitalised run is the place
+    (the name-like run was cut by its family-name syllable); before a person's name at its end
+    (... xã Châu Tiến Nguyễn Văn A)."""
+    lo = max(m.end("title"), end - 40)
+    head = o.place_head_end.search(text, lo, end)
+    if not head:
         return end
     run = o.run_next.match(text, end)
     if not run:
         return end
-    words = run.group(0).split()
-    if len(words) == 3 and words[0] in o.family \
-            and not o.company_head_end.search(text, max(m.end("title"), end - 12), end):
+    taken = head.group(1).split()  # capitalised syllables the post already took after the head
+    words = taken + run.group(0).split()
+    company = head.group(0)[:len(head.group(0)) - len(head.group(1))].strip() in o.company_heads
+    if len(words) == 3 and words[0] in o.family and not company:
         return end  # 'UBND huyện Nguyễn Văn An': three syllables led by a family name are a person
     if len(words) <= 3:
         return run.end()
     k = _tail_name(o, words, 2)
-    return end + len(" " + " ".join(words[:k])) if k else end
+    if k <= len(taken):
+        return end
+    return end + len(" " + " ".join(words[len(taken):k])) if k else end
 
 
 def _lower_word_end(o: OfficialRules, text: str, org_start: int, end: int) -> int:
@@ -450,6 +458,12 @@ def extract(ctx: Context) -> list[Position]:
                 continue  # 'phó Thủ tướng X': the post is the lower-case one
             keep.append(p)
         all_posts = sorted(keep + lower, key=lambda p: p.start)
+        # a name inside a lower-case post's own place or body ('giám đốc Công ty TNHH Hồ Hoàn Cầu') is no name
+        lstarts = [p.start for p in lower]
+        def in_lower(n: Item) -> bool:
+            i = bisect.bisect_right(lstarts, n.start) - 1
+            return i >= 0 and lower[i].start < n.start and n.end <= lower[i].end and lower[i].end > lower[i].title_end
+        all_names = [n for n in all_names if not in_lower(n)]
     # a capitalised title right after a lower-case 'phó'/'tổng' is only part of a post
     all_posts = [p for p in all_posts if not (text[p.start:p.start + 1].isupper()
                                               and o.lower_prefix.search(text, max(0, p.start - 12), p.start))]
