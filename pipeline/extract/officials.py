@@ -108,6 +108,9 @@ class OfficialRules:
         self.place_head_end = rs.compile(
             rf"(?<![\w])(?:{rules_mod.alternation(lx['place_heads'])})((?: [{{UP_CH}}][{{LO_CH}}]+)?(?: [{{UP_CH}}][{{LO_CH}}]+)?)$",
             where="place_head_end")
+        self.verbs_lower = set(lx["org_verbs_lower"])
+        self.place_words_lower = {w.lower() for w in lx["place_heads"]}
+        self.cap_next = rs.compile(r" [{UP_CH}]", where="cap_next")
         self.lower_pair = rs.compile(r"(?<![\w])([{LO_CH}]+)(?= ([{LO_CH}]+)(?![\w]))", where="lower_pair")
         self.of_before = re.compile(r"(?:^|[^\w])(?:của|Của) +$")
         self.other_person = rs.compile(
@@ -329,7 +332,10 @@ def _lower_word_end(o: OfficialRules, text: str, org_start: int, end: int) -> in
             break
         w = m.group(1)
         pair = f"{w} {m.group(2)}"
-        if w in o.org_words_lower and pair in d and pair not in o.org_words_lower:
+        if w not in o.org_words_lower or w in o.place_words_lower or pair not in d or pair in o.org_words_lower:
+            continue
+        # a noun before a name is the body's ('Văn phòng luật sư Vạn Lý', 'huyện đảo Cô Tô'); a verb is not
+        if pair in o.verbs_lower or not o.cap_next.match(text, m.end(2)):
             return len(text[:m.start()].rstrip(" ,-"))
     return end
 
