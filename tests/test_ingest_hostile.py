@@ -200,3 +200,24 @@ def test_a_file_name_that_is_not_utf8(tmp_path):
         fh.write("Sáng 20/3/2025, Tỉnh ủy họp.".encode())
     _, said, conn = _run(d, tmp_path / "o.db")
     assert conn.execute("SELECT id, source FROM articles").fetchall() == [("b\\xffi", str(d) + "/b\\xffi.txt")]
+
+
+def test_a_long_jsonl_line_costs_its_length(tmp_path):
+    """Lines are read in chunks: a 16 MB line must not cost the square of its length (join per chunk)."""
+    import time
+
+    from pipeline.ingest import jsonl
+
+    def cost(mb):
+        path = tmp_path / f"{mb}.jsonl"
+        path.write_bytes(b'{"text": "' + b"Sang 20/3. " * (mb * 95_000) + b'"}\r')
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            (line,) = jsonl._lines(path, lambda p: p.open("rb"))
+            best = min(best, time.perf_counter() - t)
+        assert len(line) == path.stat().st_size - 1
+        return best
+
+    small, large = cost(2), cost(16)
+    assert large < 25 * small + 0.05, (small, large)  # linear is 8x; quadratic would be 64x

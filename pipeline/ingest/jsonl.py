@@ -35,20 +35,24 @@ def _lines(path: Path, opener: Callable[[Path], BinaryIO]) -> Iterator[bytes]:
                 yield line.encode("utf-8", "surrogatepass")
             return
         read = getattr(fh, "read1", fh.read)  # what is there now: a stream cut short still gives the lines before
-        rest = b""
+        line: list[bytes] = []  # pieces of the line being read: a long line costs its length, not its square
+        after_cr = False  # the last chunk ended in CR: a LF opening this one belongs to that break
         while True:
             chunk = read(CHUNK)
             if not chunk:
                 break
-            parts = _BREAK.split(rest + chunk)
-            rest = parts.pop()
-            if rest == b"" and chunk.endswith(b"\r"):  # maybe the first half of a CRLF: decide with the next chunk
-                rest = parts.pop() + b"\r"
-            yield from parts
-        if rest.endswith(b"\r"):  # the file's last line break
-            rest = rest[:-1]
-        if rest:
-            yield rest
+            if after_cr and chunk.startswith(b"\n"):
+                chunk = chunk[1:]
+            after_cr = chunk.endswith(b"\r")
+            parts = _BREAK.split(chunk)
+            line.append(parts[0])
+            if len(parts) > 1:
+                yield b"".join(line)
+                yield from parts[1:-1]
+                line = [parts[-1]]
+        last = b"".join(line)
+        if last:
+            yield last
 
 
 def read_jsonl(path: Path, opener: Callable[[Path], BinaryIO]) -> Iterator[Item]:
