@@ -41,6 +41,9 @@ ODD_LINES = {
     "impossible date": ('{"id":"p","published":"2025-13-45","text":"Sáng 20/3/2025."}', "metadata", "warning", "p"),
     "list date": ('{"id":"q","published":["2025-03-20"],"text":"Sáng 20/3/2025."}', "metadata", "warning", "q"),
     "number text": ('{"id":"t","text":12}', "missing_text", "error", None),
+    "surrogate in html": ('{"id":"h","html":"<html><head><title>Tin</title></head><body><article><p>'
+                          + "Sáng 20/3/2025, Tỉnh ủy họp phiên đầu tiên bàn kế hoạch năm. " * 8
+                          + '\\udc00</p></article></body></html>"}', "unicode", "warning", "h"),
     "list url": ('{"id":"u","url":["https://x.vn/a.html"],"text":"Sáng 20/3/2025."}', "metadata", "warning", "u"),
 }
 
@@ -69,6 +72,13 @@ def test_odd_values_are_left_empty_not_stored_as_given(tmp_path):
     assert rows["p"][0] is None and rows["a"][1] is None
     assert rows["b"][2] == "Sáng \ufffd 20/3/2025."
     assert "7" in rows  # an integer id is written in decimal
+
+
+def test_a_blank_id_is_no_id(tmp_path):
+    dump = tmp_path / "d.jsonl"
+    dump.write_text('{"id":"  ","url":"https://x.vn/tin/hop-tinh-uy.html","text":"Sáng 20/3/2025."}\n', encoding="utf-8")
+    _, said, conn = _run(dump, tmp_path / "o.db")
+    assert _ids(conn) == ["hop-tinh-uy"] and not said
 
 
 @pytest.mark.parametrize("eol", ["\r", "\r\n", "\n"])

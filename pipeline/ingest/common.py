@@ -98,12 +98,12 @@ class BadId(ValueError):
 
 
 def article_id(value: object) -> str | None:
-    """A dump's own id: a non-empty string or an integer (written in decimal); None when absent.
+    """A dump's own id: a string or an integer (written in decimal); None when absent, empty or blank.
 
     Anything else (a list, an object, a float, true/false, a string with a lone surrogate)
     raises BadId: such a line is refused rather than loaded under a guessed id.
     """
-    if value is None or value == "":
+    if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         what = "a number with a fraction" if isinstance(value, float) else _json_type(value)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from ..schemas import Article, IngestError
-from .common import BadId, DecodeError, Item, _json_type, article, article_id, decode
+from .common import _SURROGATE, BadId, DecodeError, Item, _json_type, article, article_id, decode
 from .html import NoMainText, looks_like_html, merge, page
 
 META = ("id", "url", "title", "published")
@@ -122,6 +122,11 @@ def _line(source: str, lineno: int, raw: bytes) -> Iterator[Item]:
     if isinstance(text, str) and looks_like_html(text):  # a crawler that put the page in `text`
         html, text = text, None
     if (not isinstance(text, str) or not text.strip()) and isinstance(html, str) and html.strip():
+        n = len(_SURROGATE.findall(html))
+        if n:  # lxml refuses them and the page would read as empty
+            html = _SURROGATE.sub("\ufffd", html)
+            yield IngestError(source=source, line=lineno, kind="unicode", level="warning",
+                              message=f"{n} lone surrogate(s) in the page replaced by U+FFFD")
         try:
             text, page_meta = page(html, url=meta["url"] if isinstance(meta["url"], str) else None)
         except NoMainText as exc:
