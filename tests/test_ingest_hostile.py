@@ -231,3 +231,11 @@ def test_a_long_jsonl_line_costs_its_length(tmp_path):
 
     small, large = cost(2), cost(16)
     assert large < 25 * small + 0.05, (small, large)  # linear is 8x; quadratic would be 64x
+
+
+def test_a_dangling_link_given_as_input_is_named_as_such(tmp_path):
+    (tmp_path / "gone.jsonl").symlink_to(tmp_path / "moved.jsonl")
+    (tmp_path / "d.jsonl").write_text(_good(1) + "\n", encoding="utf-8")
+    _, said, conn = _run([tmp_path / "gone.jsonl", tmp_path / "d.jsonl"], tmp_path / "o.db")
+    assert _ids(conn) == ["g1"]
+    assert said == [f"error: {tmp_path / 'gone.jsonl'}: link: a dangling link to {tmp_path / 'moved.jsonl'}; nothing read"]

@@ -31,6 +31,10 @@ def _walk(inputs: list[Path]) -> Iterator[Union[Path, IngestError]]:
     """
     seen: dict[tuple[int, int], Path] = {}
     for inp in inputs:
+        if inp.is_symlink() and not inp.exists():
+            why = "a link loop" if _loops(inp) else f"a dangling link to {_shown(Path(os.readlink(inp)))}"
+            yield IngestError(source=_shown(inp), kind="link", message=f"{why}; nothing read")
+            continue
         if not inp.is_dir():
             yield inp
             continue
