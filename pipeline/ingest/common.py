@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import hashlib
 import re
 from functools import lru_cache
@@ -26,11 +27,15 @@ def decode(data: bytes) -> str:
         data = data[len(codecs.BOM_UTF8):]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise DecodeError("encoding", f"invalid UTF-16 at byte {exc.start}") from None
-    if b"\x00" in data[:4096]:
-        raise DecodeError("binary", "binary content (NUL bytes), not a text dump")
+        if "\x00" in text:
+            raise DecodeError("binary", f"binary content (NUL character at {text.index(chr(0))}), not a text dump")
+        return text
+    nul = data.find(b"\x00")  # anywhere in the file, not only its head: text never holds NUL
+    if nul >= 0:
+        raise DecodeError("binary", f"binary content (NUL byte at offset {nul}), not a text dump")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -68,16 +73,29 @@ def parse_published(value: object) -> str | None:
     """Metadata publication time -> FORMAT notation; dateparser reads the many formats.
 
     Only what the value states: a month alone ("10/2019", "tháng 10/2019") stays a month
-    ("2019-10") and a year a year, never completed with today's day."""
-    if value in (None, ""):
+    ("2019-10") and a year a year, never completed with today's day. None when the value is
+    no real date: `2025-13-45`, a list, a sentence, a time without a year.
+    """
+    if value in (None, "") or isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     text = str(value).strip()
-    if re.fullmatch(r"\d{4}(?:-\d{2})?", text):
+    if len(text) > 100:  # a metadata date is short; a long value is something else
+        return None
+    if re.fullmatch(r"\d{4}", text):
         return text
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if m:
+        return text if 1 <= int(m[2]) <= 12 else None
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})", text)
     if m:
-        return "-".join(m.groups())
-    data = _date_parser().get_date_data(text)
+        try:
+            return dt.date(*map(int, m.groups())).isoformat()
+        except ValueError:  # month 13, day 45
+            return None
+    try:
+        data = _date_parser().get_date_data(text)
+    except (ValueError, OverflowError, OSError):  # a timestamp out of range
+        return None
     if not data or not data.date_obj:
         return None
     day = data.date_obj.date()
@@ -88,12 +106,79 @@ def parse_published(value: object) -> str | None:
     return day.isoformat()
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+META_TEXT = ("url", "title", "author")
+
+
+class BadId(ValueError):
+    pass
+
+
+def article_id(value: object) -> str | None:
+    """A dump's own id: a string or an integer (written in decimal); None when absent, empty or blank.
+
+    Anything else (a list, an object, a float, true/false, a string with a lone surrogate)
+    raises BadId: such a line is refused rather than loaded under a guessed id.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        what = "a number with a fraction" if isinstance(value, float) else _json_type(value)
+        raise BadId(f"id must be a string or an integer, not {what}")
+    text = str(value)
+    if _SURROGATE.search(text):
+        raise BadId("id holds a lone surrogate (half of a UTF-16 pair), not a character")
+    return text
+
+
+def _show(value: object, width: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= width else text[:width] + "..."
+
+
+def _json_type(value: object) -> str:
+    return {dict: "an object", list: "an array", int: "a number", float: "a number", bool: "true/false"}.get(
+        type(value), type(value).__name__)
+
+
+def _clean(source: str, meta: dict) -> tuple[dict, list[IngestError]]:
+    """Metadata fields that are no text (`"title": 7`) or hold lone surrogates are dropped, each with a warning."""
+    out, problems = dict(meta), []
+    for key in META_TEXT:
+        value = out.get(key)
+        if value is None or value == "":
+            continue
+        why = None
+        if not isinstance(value, str):
+            why = f"'{key}' is {_json_type(value)}, not a string"
+        elif _SURROGATE.search(value):
+            why = f"'{key}' holds a lone surrogate"
+        if why:
+            out[key] = None
+            problems.append(IngestError(source=source, line=meta.get("_line"), kind="metadata", level="warning",
+                                        message=f"{why}; the field is left empty"))
+    return out, problems
+
+
 def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> Iterator[Item]:
+    line = meta.get("_line")
+    try:
+        own_id = article_id(meta.get("id"))
+    except BadId as exc:
+        yield IngestError(source=source, line=line, kind="id", message=f"{exc}; the article is not loaded")
+        return
+    meta, problems = _clean(source, meta)
+    yield from problems
+    n = len(_SURROGATE.findall(raw_text))
+    if n:  # a crawler cut an emoji's UTF-16 pair in half: no character, and SQLite cannot store it
+        raw_text = _SURROGATE.sub("\ufffd", raw_text)
+        yield IngestError(source=source, line=line, kind="unicode", level="warning",
+                          message=f"{n} lone surrogate(s) in the text replaced by U+FFFD")
     text, notes = normalise(raw_text)
     for note in notes:
-        yield IngestError(source=source, line=meta.get("_line"), kind="unicode", message=note, level="warning")
+        yield IngestError(source=source, line=line, kind="unicode", message=note, level="warning")
     url = meta.get("url") or None
-    art_id = meta.get("id") or fallback_id or (url and id_from_url(url)) or ("sha-" + sha256(text)[:16])
+    art_id = own_id or fallback_id or (url and id_from_url(url)) or ("sha-" + sha256(text)[:16])
     published = None
     published_source = None
     if meta.get("published") not in (None, ""):
@@ -103,7 +188,7 @@ def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> 
         else:
             yield IngestError(
                 source=source, line=meta.get("_line"), kind="metadata",
-                message=f"unreadable published value {meta.get('published')!r}", level="warning",
+                message=f"unreadable published value {_show(meta.get('published'))}; left empty", level="warning",
             )
     yield Article(
         id=str(art_id), source=source, url=url, title=meta.get("title") or None, author=meta.get("author") or None,

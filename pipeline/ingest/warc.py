@@ -47,7 +47,10 @@ def read_warc(path: Path, opener: Callable[[Path], BinaryIO]) -> Iterator[Item]:
 def _record(source: str, data: bytes, url: str, warc_date: str) -> Iterator[Item]:
     try:
         html = decode(data)
-    except DecodeError:
+    except DecodeError as exc:
+        if exc.kind == "binary":
+            yield IngestError(source=source, kind=exc.kind, message=f"{url}: {exc}")
+            return
         html = data  # the page's own charset
     try:
         text, meta = page(html, url=url)
