@@ -67,6 +67,8 @@ class CountRules:
         self.date_before = re.compile(r"(?<!\w)(?:ngày|hôm|sáng|trưa|chiều|tối|đêm|rạng sáng|tháng|quý|năm)\s+$", re.IGNORECASE)
         self.sentence_start = re.compile(r'(?:^|[\n.!?]\s*)$')
         self.year_words = {"năm"}
+        # 'năm học', 'năm sau', 'một cách': a lone 'năm' or 'một' before a noun the lexicon does not know
+        self.noun_skip_numerals = self.year_words | {"một"}
         self.per = re.compile(r"\s*/")
         self.fraction_words = re.compile(r" +(?:" + rules_mod.alternation(sorted(self.num.digits)) + r"|\d+)(?!\w)", re.IGNORECASE)
         self.many = re.compile(r"(?<!\w)hàng\s+$", re.IGNORECASE)
@@ -177,6 +179,10 @@ def extract(ctx: Context) -> list[Count]:
     cands = []
     for prio, rule in enumerate(("count.noun", "count.cardinal", "count.percent", "count.fraction")):
         for m in cr.rs.compiled[rule].finditer(text):
+            # the cheap look-ups first: count.noun matches nearly every numeral word ('một số', 'năm nay')
+            if rule == "count.noun" and (m.group("w").lower() in cr.not_nouns
+                                         or m.group("num").lower() in cr.noun_skip_numerals):
+                continue  # a lone 'một' or 'năm' before a noun the lexicon does not know: 'a', 'the year'
             if ctx.is_claimed(m.start("num"), m.end("num")) or _inside_quotes(text, m.start()):
                 continue
             groups = m.groupdict()
@@ -197,8 +203,6 @@ def extract(ctx: Context) -> list[Count]:
                 u = cr.unit_after.match(text, m.end("num"))
                 if u and u.group("u").lower() not in cr.noun_classifiers:
                     continue  # a lexicon noun: count.cardinal reads it
-                if groups["w"].lower() in cr.not_nouns or groups["num"].lower() in cr.year_words | {"một"}:
-                    continue  # a lone 'một' or 'năm' before a noun the lexicon does not know: 'a', 'the year'   # 'năm học', 'năm sau': a lone 'năm' before an unknown noun is the year
                 if cr.name_before.search(text, max(0, m.start() - 40), m.start()):
                     continue  # 'APEC 2015 tổ chức', 'Quân khu 4 phối hợp'
                 end = _tagged_noun(cr, text, m.end("num"))
