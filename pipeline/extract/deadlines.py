@@ -76,9 +76,15 @@ def deadline_rules() -> DeadlineRules:
 _CLAUSE_END = re.compile(r"[;]|\.(?:\s|$)")
 
 
+# a clause is read at most this far: a task is a short phrase, and a bounded look keeps a long
+# sentence dense with dates linear
+_MAX_CLAUSE = 1000
+
+
 def _clause_end(text: str, pos: int, sent_end: int) -> int:
-    m = _CLAUSE_END.search(text, pos, sent_end)
-    return m.start() if m else sent_end
+    end = min(sent_end, pos + _MAX_CLAUSE)
+    m = _CLAUSE_END.search(text, pos, end)
+    return m.start() if m else end
 
 
 _TRAILING_WORDS = re.compile(r"(?:\s+(?:phải|cần|sẽ|được|để|và|nhằm|thì|mà))+\s*$", re.I)

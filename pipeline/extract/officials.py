@@ -628,6 +628,8 @@ def _merge(found: list[Position]) -> list[Position]:
     return sorted(out, key=lambda p: p.start)
 
 
+# how far before a task (and after a sentence's start) the responsible party is looked for
+_RESPONSIBLE_WINDOW = 400
 _ASKED = re.compile(r"(?<!\w)(?:yêu cầu|đề nghị|giao cho|giao|chỉ đạo|phân công)\s+")
 
 
@@ -663,17 +665,19 @@ def responsible_finder(ctx: Context, positions: list[Position]):
     starts = [p.start for p in by_start]
 
     def find(lo: int, hi: int) -> Optional[str]:
-        prefix = text[lo:hi]
-        asked = _asked(prefix, stop)
+        # every look stays within a bounded window, so a long sentence dense with deadlines
+        # costs linear time: the ones asked and the last post before the task, the body heading it
+        near = max(lo, hi - _RESPONSIBLE_WINDOW)
+        asked = _asked(text[near:hi], stop)
         if asked:
             return asked
         at = bisect.bisect_left(starts, lo)  # the first position named in [lo, hi), without a scan
         if at < len(starts) and starts[at] < hi:
             return by_start[at].name
-        m = org.match(prefix)
+        m = org.match(text[lo:min(hi, lo + _RESPONSIBLE_WINDOW)])
         if m:
             return m.group("org").strip()
-        posts = [p for p in o.post.finditer(text, lo, hi)
+        posts = [p for p in o.post.finditer(text, near, hi)
                  if p.group("org").strip() or p.group("title").lower() not in o.need_org]
         return o.cut_about.sub("", posts[-1].group(0)).strip(" ,") if posts else None
 
