@@ -203,7 +203,7 @@ def status(db: sqlite_utils.Database, article: Article, rules_hash: str) -> str:
 
 
 _ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at",
-                 "author")
+                 "author", "raw_sha256")
 _MENTION_COLS = ("id", "article_id", "start", "end", "raw", "rule")
 _EXTRA_COLS = {
     "document_mentions": ("document_id", "type", "type_source", "issued", "issuer"),
@@ -232,49 +232,70 @@ def _rows(mentions, extra, key=lambda m: ()) -> list[tuple]:
     return rows
 
 
-def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
-    """Replace the article's rows with this extraction (call inside a transaction).
+def known(db: sqlite_utils.Database, article_id: str, raw_sha256: str, rules_hash: str) -> bool:
+    """True when the database holds the article from this very text (as read) under these rules."""
+    return db.execute("SELECT 1 FROM articles WHERE id = ? AND raw_sha256 = ? AND rules_hash = ?",
+                      [article_id, raw_sha256, rules_hash]).fetchone() is not None
+
+
+def rows(ex: Extraction, rules_hash: str) -> dict[str, list[tuple]]:
+    """The rows an extraction becomes, per table, in insert order: all a worker sends back
+    (plain tuples, far smaller to pickle than the records with their sentences)."""
+    a = ex.article
+    out: dict[str, list[tuple]] = {
+        "articles": [(a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text,
+                      _now(), a.author, a.raw_sha256 or None)],
+    }
+    documents = []
+    for doc in aggregate_documents(ex.documents):
+        first = next(d for d in ex.documents if d.ref == doc["ref"])
+        documents.append((doc["ref"], doc["ref"], doc["type"], first.number, first.code, first.issuer_code, first.style,
+                          doc["issuer"], doc["issued"]))
+    out["documents"] = documents
+    out["document_mentions"] = _rows(ex.documents, lambda d: (d.ref, d.type, d.type_source, d.issued, d.issuer))
+    out["dates"] = _rows(ex.dates, lambda d: (d.value, d.granularity, d.first_day, d.last_day, d.resolved_by))
+    out["counts"] = _rows(ex.counts, lambda c: (c.value, c.unit, int(c.approx), c.total))
+    out["officials"] = list({canon.key(p.name): p.name for p in ex.positions}.items())
+    # one post phrase given to several people ("A, B và C làm Phó Trưởng Ban") is one row per holder
+    out["positions"] = _rows(ex.positions, lambda p: (canon.key(p.name), p.name, p.post, p.canonical, p.org,
+                                                      p.place, int(p.former)), key=lambda p: (canon.key(p.name),))
+    out["deadlines"] = _rows(ex.deadlines, lambda d: (d.due, d.due_start, d.due_end, d.granularity, d.task,
+                                                      d.responsible, d.evidence))
+    out["document_links"] = _rows(ex.links, lambda l: (l.source_ref, l.target_ref, l.relation))
+    return out
+
+
+_UPSERT = {
+    "articles": f"""INSERT INTO articles ({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})
+        ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ARTICLE_COLS[1:])}""",
+    "documents": """INSERT INTO documents (id, ref, type, number, code, issuer_code, style, issuer, issued)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT(id) DO UPDATE SET
+          type = coalesce(documents.type, excluded.type),
+          issuer = coalesce(documents.issuer, excluded.issuer),
+          issued = coalesce(documents.issued, excluded.issued)""",
+    "officials": "INSERT OR IGNORE INTO officials (id, name) VALUES (?, ?)",
+    **{table: _insert_sql(table, _MENTION_COLS + _EXTRA_COLS[table]) for table in MENTION_TABLES},
+}
+
+
+def save_rows(db: sqlite_utils.Database, article_rows: dict[str, list[tuple]]) -> None:
+    """Replace the article's rows with these (call inside a transaction).
 
     The hot path uses prepared statements directly; the shape itself is declared in the migrations.
     """
-    a = ex.article
     conn = db.conn
+    article_id = article_rows["articles"][0][0]
     for table in MENTION_TABLES:
-        conn.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [a.id])
-    conn.execute(
-        f"""INSERT INTO articles ({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})
-            ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ARTICLE_COLS[1:])}""",
-        [a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text, _now(),
-         a.author],
-    )
-    for doc in aggregate_documents(ex.documents):
-        first = next(d for d in ex.documents if d.ref == doc["ref"])
-        conn.execute(
-            """INSERT INTO documents (id, ref, type, number, code, issuer_code, style, issuer, issued)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT(id) DO UPDATE SET
-                 type = coalesce(documents.type, excluded.type),
-                 issuer = coalesce(documents.issuer, excluded.issuer),
-                 issued = coalesce(documents.issued, excluded.issued)""",
-            [doc["ref"], doc["ref"], doc["type"], first.number, first.code, first.issuer_code, first.style,
-             doc["issuer"], doc["issued"]],
-        )
-    batches = {
-        "document_mentions": _rows(ex.documents, lambda d: (d.ref, d.type, d.type_source, d.issued, d.issuer)),
-        "dates": _rows(ex.dates, lambda d: (d.value, d.granularity, d.first_day, d.last_day, d.resolved_by)),
-        "counts": _rows(ex.counts, lambda c: (c.value, c.unit, int(c.approx), c.total)),
-    }
-    officials = {canon.key(p.name): p.name for p in ex.positions}
-    conn.executemany("INSERT OR IGNORE INTO officials (id, name) VALUES (?, ?)", list(officials.items()))
-    # one post phrase given to several people ("A, B và C làm Phó Trưởng Ban") is one row per holder
-    batches["positions"] = _rows(ex.positions, lambda p: (canon.key(p.name), p.name, p.post, p.canonical, p.org,
-                                                          p.place, int(p.former)), key=lambda p: (canon.key(p.name),))
-    batches["deadlines"] = _rows(ex.deadlines, lambda d: (d.due, d.due_start, d.due_end, d.granularity, d.task,
-                                                          d.responsible, d.evidence))
-    batches["document_links"] = _rows(ex.links, lambda l: (l.source_ref, l.target_ref, l.relation))
-    for table, rows in batches.items():
-        if rows:
-            conn.executemany(_insert_sql(table, _MENTION_COLS + _EXTRA_COLS[table]), rows)
+        conn.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [article_id])
+    for table, sql in _UPSERT.items():
+        if article_rows[table]:
+            conn.executemany(sql, article_rows[table])
+
+
+def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
+    """Replace the article's rows with this extraction (call inside a transaction)."""
+    save_rows(db, rows(ex, rules_hash))
 
 
 def record_error(db: sqlite_utils.Database, err: IngestError, run_id: int) -> None:

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional
 
 from ..schemas import IngestError
-from .common import DecodeError, Item, decode, id_from_url, parse_published, sha256  # noqa: F401 (the package's API)
+from .common import DecodeError, Item, Unchanged, decode, id_from_url, parse_published, sha256, skipping  # noqa: F401 (the package's API)
 from .registry import SUFFIXES, format_of, read
 
-__all__ = ["ingest", "input_bytes", "iter_paths", "Item", "SUFFIXES", "DecodeError", "decode", "sha256", "id_from_url", "parse_published"]
+__all__ = ["ingest", "input_bytes", "iter_paths", "Item", "Unchanged", "skipping", "SUFFIXES", "DecodeError", "decode", "sha256", "id_from_url", "parse_published"]
 
 
 def iter_paths(inputs: list[Path]) -> Iterator[Path]:

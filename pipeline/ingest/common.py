@@ -4,14 +4,40 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
-from typing import Iterator, Union
+from typing import Callable, Iterator, NamedTuple, Optional, Union
 from urllib.parse import urlparse
 
 from ..schemas import Article, IngestError
 from ..normalise import normalise
 
-Item = Union[Article, IngestError]
+
+
+class Unchanged(NamedTuple):
+    """An article the database already has from this very text (see `skipping`): not normalised again."""
+
+    id: str
+    chars: int  # of the text as read
+
+
+Item = Union[Article, IngestError, Unchanged]
+
+# (article id, sha256 of the text as read) -> True when the database holds that article from that
+# text under the current rules; set by `skipping` for the readers of one run
+_KNOWN: ContextVar[Optional[Callable[[str, str], bool]]] = ContextVar("known", default=None)
+
+
+@contextmanager
+def skipping(known: Callable[[str, str], bool]):
+    """While open, an article `known(id, raw_sha256)` says is unchanged is read as an Unchanged item,
+    before it is normalised (what makes an unchanged re-run cheap)."""
+    token = _KNOWN.set(known)
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
 
 
 class DecodeError(ValueError):
@@ -89,11 +115,17 @@ def parse_published(value: object) -> str | None:
 
 
 def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> Iterator[Item]:
+    url = meta.get("url") or None
+    given_id = meta.get("id") or fallback_id or (url and id_from_url(url))
+    raw_sha256 = sha256(raw_text)
+    known = _KNOWN.get()
+    if known is not None and given_id and known(str(given_id), raw_sha256):
+        yield Unchanged(str(given_id), len(raw_text))
+        return
     text, notes = normalise(raw_text)
     for note in notes:
         yield IngestError(source=source, line=meta.get("_line"), kind="unicode", message=note, level="warning")
-    url = meta.get("url") or None
-    art_id = meta.get("id") or fallback_id or (url and id_from_url(url)) or ("sha-" + sha256(text)[:16])
+    art_id = given_id or ("sha-" + sha256(text)[:16])
     published = None
     published_source = None
     if meta.get("published") not in (None, ""):
@@ -108,7 +140,7 @@ def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> 
     yield Article(
         id=str(art_id), source=source, url=url, title=meta.get("title") or None, author=meta.get("author") or None,
         published=published, published_source=published_source,
-        text=text, sha256=sha256(text),
+        text=text, sha256=sha256(text), raw_sha256=raw_sha256,
     )
 
 
