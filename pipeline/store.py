@@ -232,10 +232,12 @@ def _rows(mentions, extra, key=lambda m: ()) -> list[tuple]:
     return rows
 
 
-def known(db: sqlite_utils.Database, article_id: str, raw_sha256: str, rules_hash: str) -> bool:
-    """True when the database holds the article from this very text (as read) under these rules."""
-    return db.execute("SELECT 1 FROM articles WHERE id = ? AND raw_sha256 = ? AND rules_hash = ?",
-                      [article_id, raw_sha256, rules_hash]).fetchone() is not None
+def known(db: sqlite_utils.Database, article_id: str, raw_sha256: str, rules_hash: str) -> Optional[int]:
+    """The stored text's length when the database holds the article from this very text (as read)
+    under these rules, else None."""
+    row = db.execute("SELECT length(text) FROM articles WHERE id = ? AND raw_sha256 = ? AND rules_hash = ?",
+                     [article_id, raw_sha256, rules_hash]).fetchone()
+    return None if row is None else row[0]
 
 
 def rows(ex: Extraction, rules_hash: str) -> dict[str, list[tuple]]:

@@ -19,18 +19,18 @@ class Unchanged(NamedTuple):
     """An article the database already has from this very text (see `skipping`): not normalised again."""
 
     id: str
-    chars: int  # of the text as read
+    chars: int  # of its text as stored (normalised), as a run counts them
 
 
 Item = Union[Article, IngestError, Unchanged]
 
-# (article id, sha256 of the text as read) -> True when the database holds that article from that
-# text under the current rules; set by `skipping` for the readers of one run
-_KNOWN: ContextVar[Optional[Callable[[str, str], bool]]] = ContextVar("known", default=None)
+# (article id, sha256 of the text as read) -> the stored text's length when the database holds that
+# article from that text under the current rules, else None; set by `skipping` for one run's readers
+_KNOWN: ContextVar[Optional[Callable[[str, str], Optional[int]]]] = ContextVar("known", default=None)
 
 
 @contextmanager
-def skipping(known: Callable[[str, str], bool]):
+def skipping(known: Callable[[str, str], Optional[int]]):
     """While open, an article `known(id, raw_sha256)` says is unchanged is read as an Unchanged item,
     before it is normalised (what makes an unchanged re-run cheap)."""
     token = _KNOWN.set(known)
@@ -119,8 +119,9 @@ def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> 
     given_id = meta.get("id") or fallback_id or (url and id_from_url(url))
     raw_sha256 = sha256(raw_text)
     known = _KNOWN.get()
-    if known is not None and given_id and known(str(given_id), raw_sha256):
-        yield Unchanged(str(given_id), len(raw_text))
+    chars = known(str(given_id), raw_sha256) if known is not None and given_id else None
+    if chars is not None:
+        yield Unchanged(str(given_id), chars)
         return
     text, notes = normalise(raw_text)
     for note in notes:
