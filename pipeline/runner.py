@@ -95,6 +95,10 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
             stats[state] += 1
             if state != "unchanged":
                 yield item
+            elif item.raw_sha256:  # the same text, read differently or stored before raw_sha256: skip it early next time
+                unhashed.append((item.raw_sha256, item.id))
+
+    unhashed: list[tuple[str, str]] = []  # unchanged articles whose raw_sha256 is to be stored
 
     def save(results: list[dict]) -> None:
         nonlocal saved
@@ -102,6 +106,7 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
             with store.write(db):
                 for article_rows in results:
                     store.save_rows(db, article_rows)
+                store.remember_raw(db, unhashed)
             saved += len(results)
         store.checkpoint(db)
 
@@ -131,6 +136,9 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
         if pool is not None:
             pool.close()
             pool.join()
+        if unhashed:
+            with guard.held(), store.write(db):
+                store.remember_raw(db, unhashed)
     except BaseException as exc:
         if pool is not None:
             stop_pool(pool)

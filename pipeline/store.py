@@ -240,6 +240,12 @@ def known(db: sqlite_utils.Database, article_id: str, raw_sha256: str, rules_has
     return None if row is None else row[0]
 
 
+def remember_raw(db: sqlite_utils.Database, pairs: list[tuple[str, str]]) -> None:
+    """Store (raw_sha256, article id) pairs of unchanged articles (inside a transaction); empties the list."""
+    db.conn.executemany("UPDATE articles SET raw_sha256 = ? WHERE id = ?", pairs)
+    pairs.clear()
+
+
 def rows(ex: Extraction, rules_hash: str) -> dict[str, list[tuple]]:
     """The rows an extraction becomes, per table, in insert order: all a worker sends back
     (plain tuples, far smaller to pickle than the records with their sentences)."""

@@ -89,3 +89,15 @@ def test_an_article_whose_text_changed_is_extracted_again(tmp_path):
     assert (stats["new"], stats["changed"], stats["unchanged"]) == (0, 1, 2)
     db = store.connect(tmp_path / "x.db")
     assert [r[0] for r in db.execute("SELECT value FROM dates WHERE article_id = 'a1'")] == ["2025-07-02"]
+
+
+def test_a_database_without_raw_hashes_learns_them_on_the_first_re_run(tmp_path):
+    dump = tmp_path / "d.jsonl"
+    dump.write_text("".join(json.dumps({"id": f"a{i}", "text": f"Có {i + 2} đại biểu."}) + "\n" for i in range(3)),
+                    encoding="utf-8")
+    runner.extract([dump], tmp_path / "x.db", report=lambda m: None, workers=1)
+    db = store.connect(tmp_path / "x.db")
+    with store.write(db):
+        db.execute("UPDATE articles SET raw_sha256 = NULL")  # as a database made before the column
+    assert runner.extract([dump], tmp_path / "x.db", report=lambda m: None, workers=1)["unchanged"] == 3
+    assert db.execute("SELECT count(*) FROM articles WHERE raw_sha256 IS NOT NULL").fetchone()[0] == 3
