@@ -89,7 +89,11 @@ def check_inputs(inputs: list[Path]) -> None:
               show_default=True, help="SQLite database to create or update")
 @click.option("--quiet", "-q", is_flag=True, help="no progress, no summary, no list of input problems (the exit code tells)")
 @click.option("--workers", type=int, default=None, help="processes extracting in parallel, 1 or more (default: up to 2 cores)")
-def extract(inputs, db_path, quiet, workers):
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: a pool of processes here; dask: a Dask cluster (dask.distributed)")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="with --engine dask: a running scheduler (tcp://host:8786); without it a LocalCluster of --workers")
+def extract(inputs, db_path, quiet, workers, engine, scheduler):
     """Extract every article of INPUTS (directories or files; default data/raw) into the database.
 
     Reads .txt, .jsonl, .html/.htm, .warc/.warc.gz, and .txt/.jsonl/.html compressed with
@@ -111,7 +115,7 @@ def extract(inputs, db_path, quiet, workers):
     check_inputs(inputs)
     check_db(db_path)
     progress = None
-    if not quiet and sys.stderr.isatty():
+    if not quiet and sys.stderr.isatty() and engine == "local":
         from .progress import Progress
 
         progress = Progress(sys.stderr)
@@ -121,8 +125,15 @@ def extract(inputs, db_path, quiet, workers):
         report = progress.write
     else:
         report = lambda m: click.echo(m, err=True)  # noqa: E731
+    if scheduler and engine != "dask":
+        fail("--scheduler goes with --engine dask")
     try:
-        stats = run(inputs, db_path, report=report, workers=workers, progress=progress)
+        if engine == "dask":
+            from .dask_engine import extract as run_dask
+
+            stats = run_dask(inputs, db_path, report=report, workers=workers, scheduler=scheduler)
+        else:
+            stats = run(inputs, db_path, report=report, workers=workers, progress=progress)
     except RuleError as exc:
         fail(f"bad rule file: {exc}")
     except Interrupted as exc:
