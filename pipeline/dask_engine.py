@@ -183,7 +183,7 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                 submitted += 1
             records = futures.pop(nxt).result()  # in input order; later ones keep arriving meanwhile
             with store.write(db):
-                unhashed = []
+                unhashed, batch = [], []
                 for rec in records:
                     if rec[0] == "error":
                         problem(rec[1])
@@ -200,7 +200,8 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                     if state == "unchanged":
                         unhashed.append((raw_sha, art_id))
                     else:
-                        store.save_rows(db, rows)
+                        batch.append(rows)
+                store.save_many(db, batch)
                 store.remember_raw(db, unhashed)
             store.checkpoint(db)
             nxt += 1

@@ -104,8 +104,7 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
         nonlocal saved
         with guard.held():  # a signal waits until the batch is committed and counted
             with store.write(db):
-                for article_rows in results:
-                    store.save_rows(db, article_rows)
+                store.save_many(db, results)
                 store.remember_raw(db, unhashed)
             saved += len(results)
         store.checkpoint(db)

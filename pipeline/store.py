@@ -91,6 +91,13 @@ def _m004_run_status(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE runs SET status = 'finished' WHERE finished IS NOT NULL AND status IS NULL")
 
 
+def _m005_fts_per_batch(db: sqlite_utils.Database) -> None:
+    """The loader indexes each batch's articles in one statement (save_many): a third of the
+    write time of the insert and update triggers. A deleted article still leaves the index by trigger."""
+    db.execute("DROP TRIGGER IF EXISTS articles_ai")
+    db.execute("DROP TRIGGER IF EXISTS articles_au")
+
+
 def _missing_described_columns(db: sqlite_utils.Database) -> list[tuple]:
     return [(t.name, name, type_) for t in DESCRIBED.values() if not t.view and t.name in db.table_names()
             for name, type_ in t.types().items() if name not in db[t.name].columns_dict]
@@ -103,7 +110,8 @@ def _add_described_columns(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS = [("001_initial", _m001_initial), ("002_officials", _m002_officials),
-              ("003_deadlines_links", _m003_deadlines_links), ("004_run_status", _m004_run_status)]
+              ("003_deadlines_links", _m003_deadlines_links), ("004_run_status", _m004_run_status),
+              ("005_fts_per_batch", _m005_fts_per_batch)]
 
 BUSY_TIMEOUT_MS = 60_000  # how long a writer waits for another run's transaction before giving up
 WAL_LIMIT = 64 * 1024 * 1024  # bytes of write-ahead log above which checkpoint() truncates it
@@ -287,12 +295,30 @@ _UPSERT = {
 }
 
 
-def save_rows(db: sqlite_utils.Database, article_rows: dict[str, list[tuple]]) -> None:
-    """Replace the article's rows with these (call inside a transaction).
+_FTS_FORGET = """INSERT INTO articles_fts (articles_fts, rowid, title, text)
+    SELECT 'delete', rowid, title, text FROM articles WHERE id = ?"""
 
-    The hot path uses prepared statements directly; the shape itself is declared in the migrations.
-    """
+
+def save_many(db: sqlite_utils.Database, batch: list[dict[str, list[tuple]]]) -> None:
+    """Replace each article's rows with its rows of `batch` (store.rows), then index the batch's
+    text for search in one statement (call inside a transaction)."""
     conn = db.conn
+    written: set[str] = set()
+    for article_rows in batch:
+        article_id = article_rows["articles"][0][0]
+        if article_id not in written:  # a changed article leaves the index as it was stored
+            conn.execute(_FTS_FORGET, [article_id])
+        _save_rows(conn, article_rows)
+        written.add(article_id)
+    ids = sorted(written)
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        conn.execute(f"""INSERT INTO articles_fts (rowid, title, text)
+                         SELECT rowid, title, text FROM articles WHERE id IN ({', '.join('?' * len(chunk))})""", chunk)
+
+
+def _save_rows(conn, article_rows: dict[str, list[tuple]]) -> None:
+    """The hot path uses prepared statements directly; the shape itself is declared in the migrations."""
     article_id = article_rows["articles"][0][0]
     for table in MENTION_TABLES:
         conn.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [article_id])
@@ -303,7 +329,7 @@ def save_rows(db: sqlite_utils.Database, article_rows: dict[str, list[tuple]]) -
 
 def save(db: sqlite_utils.Database, ex: Extraction, rules_hash: str) -> None:
     """Replace the article's rows with this extraction (call inside a transaction)."""
-    save_rows(db, rows(ex, rules_hash))
+    save_many(db, [rows(ex, rules_hash)])
 
 
 def record_error(db: sqlite_utils.Database, err: IngestError, run_id: int) -> None:

@@ -129,7 +129,7 @@ TABLES: tuple[Table, ...] = (
 )
 
 BY_NAME = {t.name: t for t in TABLES}
-FTS = ("articles_fts", "FTS5 index on `articles(title, text)`", "kept in step by triggers")
+FTS = ("articles_fts", "FTS5 index on `articles(title, text)`", "kept in step by the loader, one statement per batch")
 
 
 def table(name: str) -> Table:

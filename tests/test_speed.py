@@ -101,3 +101,24 @@ def test_a_database_without_raw_hashes_learns_them_on_the_first_re_run(tmp_path)
         db.execute("UPDATE articles SET raw_sha256 = NULL")  # as a database made before the column
     assert runner.extract([dump], tmp_path / "x.db", report=lambda m: None, workers=1)["unchanged"] == 3
     assert db.execute("SELECT count(*) FROM articles WHERE raw_sha256 IS NOT NULL").fetchone()[0] == 3
+
+
+def test_search_index_follows_new_changed_and_repeated_articles(tmp_path):
+    dump = tmp_path / "d.jsonl"
+
+    def write(*texts):
+        dump.write_text("".join(json.dumps({"id": art_id, "text": t}, ensure_ascii=False) + "\n" for art_id, t in texts),
+                        encoding="utf-8")
+
+    write(("a", "Hội nghị bàn về thủy lợi."), ("b", "Tỉnh ủy họp về giáo dục."), ("a", "Hội nghị bàn về nông nghiệp."))
+    runner.extract([dump], tmp_path / "x.db", report=lambda m: None, workers=1)
+    write(("a", "Hội nghị bàn về lâm nghiệp."), ("b", "Tỉnh ủy họp về giáo dục."))
+    runner.extract([dump], tmp_path / "x.db", report=lambda m: None, workers=1)
+    db = store.connect(tmp_path / "x.db")
+    db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+
+    def hits(word):
+        return [r[0] for r in db.execute("SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+                                         "WHERE articles_fts MATCH ? ORDER BY a.id", [word])]
+
+    assert (hits("lâm"), hits("nông"), hits("thủy"), hits("giáo")) == (["a"], [], [], ["b"])
