@@ -129,20 +129,29 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
             workers: Optional[int] = None, scheduler: Optional[str] = None, client=None) -> dict:
     """Extract every article of the inputs into db_path on a Dask cluster; returns the run's statistics
     (those of the local engine)."""
+    from .extract import load_all
+    from .interrupt import Guard
+
+    report = report or (lambda msg: print(msg, file=sys.stderr))
+    with Guard() as guard:  # Ctrl-C or SIGTERM: Interrupted, never inside a partition's transaction
+        load_all()  # a broken rule file fails here, before the database is touched
+        rules_hash = rules_mod.rules_hash()
+        db = store.connect(db_path)
+        run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
+        return _run(db, run_id, inputs, rules_hash, report, workers, scheduler, client, guard)
+
+
+def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[[str], None],
+         workers: Optional[int], scheduler: Optional[str], client, guard) -> dict:
     from dask.distributed import Client, LocalCluster
 
-    from .extract import load_all
     from .interrupt import Interrupted
     from .runner import default_workers
 
-    report = report or (lambda msg: print(msg, file=sys.stderr))
-    load_all()  # a broken rule file fails here, before the database is touched
-    rules_hash = rules_mod.rules_hash()
-    db = store.connect(db_path)
-    run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
     stats = {"articles": 0, "new": 0, "changed": 0, "unchanged": 0, "errors": 0, "chars": 0}
     skipped: list[str] = []
     t0 = time.perf_counter()
+    saved = 0
     cluster = None
     own_client = client is None
     try:
@@ -182,7 +191,7 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                                                    key=f"extract-{run_id}-{submitted}", retries=2)
                 submitted += 1
             records = futures.pop(nxt).result()  # in input order; later ones keep arriving meanwhile
-            with store.write(db):
+            with guard.held(), store.write(db):
                 unhashed, batch = [], []
                 for rec in records:
                     if rec[0] == "error":
@@ -203,6 +212,7 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                         batch.append(rows)
                 store.save_many(db, batch)
                 store.remember_raw(db, unhashed)
+            saved += len(batch)
             store.checkpoint(db)
             nxt += 1
     except BaseException as exc:
@@ -212,12 +222,15 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
                              else "failed")
         except Exception:
             pass
+        if isinstance(exc, Interrupted):
+            exc.stats = {**stats, "saved": saved, "run": run_id}
         raise
     finally:
         if own_client and client is not None:
             client.close()
         if cluster is not None:
             cluster.close()
+    guard.ignore()  # all saved: a signal now changes nothing
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     store.finish_run(db, run_id, stats)
     store.checkpoint(db, limit=0)

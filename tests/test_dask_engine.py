@@ -89,3 +89,32 @@ def test_a_worker_killed_mid_run_still_gives_the_same_database(tmp_path, monkeyp
         stats = dask_engine.extract([dump], tmp_path / "dask.db", report=lambda m: None, client=c)
     assert len(written) > 10 and stats["new"] == 400
     assert everything(tmp_path / "dask.db") == everything(tmp_path / "local.db")
+
+
+def test_cli_engine_dask_on_a_local_cluster(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Chiều 20/1/2025, Tỉnh ủy ban hành Kế hoạch số 128-KH/TU với 15 điểm cầu.", encoding="utf-8")
+    (raw / "bad.txt").write_bytes(b"\x00\x01binary")
+    cmd = [sys.executable, "-m", "pipeline", "extract", str(raw), "--db", str(tmp_path / "o.db"), "--engine", "dask",
+           "--workers", "1"]
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "1 articles (1 new" in res.stdout and "binary" in res.stderr
+    db = store.connect(tmp_path / "o.db")
+    assert db.execute("SELECT status, articles, errors FROM runs").fetchall() == [("finished", 1, 1)]
+    assert db.execute("SELECT value FROM dates").fetchall() == [("2025-01-20",)]
+
+
+def test_scheduler_goes_with_the_dask_engine(tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    res = CliRunner().invoke(cli, ["extract", str(tmp_path), "--db", str(tmp_path / "x.db"), "--scheduler", "tcp://h:1"])
+    assert res.exit_code == 2 and "--scheduler goes with --engine dask" in res.output
