@@ -11,6 +11,7 @@ from typing import Callable, Iterator, NamedTuple, Optional, Union
 from urllib.parse import urlparse
 
 from ..schemas import Article, IngestError
+from .. import normalise as _normalise_module
 from ..normalise import normalise
 
 
@@ -27,6 +28,15 @@ Item = Union[Article, IngestError, Unchanged]
 # (article id, sha256 of the text as read) -> the stored text's length when the database holds that
 # article from that text under the current rules, else None; set by `skipping` for one run's readers
 _KNOWN: ContextVar[Optional[Callable[[str, str], Optional[int]]]] = ContextVar("known", default=None)
+
+
+# the normaliser's own code is part of an article's raw hash: changing it re-reads every article
+_NORMALISER = hashlib.sha256(open(_normalise_module.__file__, "rb").read()).hexdigest()[:16]
+
+
+def raw_hash(raw_text: str) -> str:
+    """sha256 of the text as read, before normalising, and of the normaliser's code."""
+    return sha256(_NORMALISER + raw_text)
 
 
 @contextmanager
@@ -117,7 +127,7 @@ def parse_published(value: object) -> str | None:
 def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> Iterator[Item]:
     url = meta.get("url") or None
     given_id = meta.get("id") or fallback_id or (url and id_from_url(url))
-    raw_sha256 = sha256(raw_text)
+    raw_sha256 = raw_hash(raw_text)
     known = _KNOWN.get()
     chars = known(str(given_id), raw_sha256) if known is not None and given_id else None
     if chars is not None:
