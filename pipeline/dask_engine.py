@@ -13,9 +13,9 @@ Without a scheduler address a LocalCluster is started on this machine.
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Callable, NamedTuple, Optional
 
@@ -183,12 +183,13 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
         [known_f] = client.scatter([known], broadcast=True)  # one copy per worker, not one per task
         window = 2 * max(1, len(client.scheduler_info().get("workers", {})) or 1) + 2
         futures: dict[int, object] = {}
+        token = uuid.uuid4().hex[:12]  # task keys of this run only, on a cluster other runs share
         nxt = 0  # next partition to write
         submitted = 0
         while nxt < len(parts):
             while submitted < len(parts) and submitted - nxt < window:
                 futures[submitted] = client.submit(extract_part, parts[submitted], rules_hash, known_f,
-                                                   key=f"extract-{run_id}-{submitted}", retries=2)
+                                                   key=f"extract-{token}-{submitted}", retries=2)
                 submitted += 1
             records = futures.pop(nxt).result()  # in input order; later ones keep arriving meanwhile
             with guard.held(), store.write(db):
