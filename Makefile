@@ -50,7 +50,7 @@ audit-html: $(STAMP) ## the audit as review pages: HTML/index.html and one page 
 test: $(STAMP) ## run the test suite (rule examples, stages, CLI, audit gate)
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## time extract on a synthetic dump of N (2000) articles made from data/raw
+bench: $(STAMP) ## time extract on N (2000; 0 = all) real articles (../shared/real) or a synthetic dump, and an unchanged re-run
 	$(BIN)/python -m pipeline bench -n $(N) --raw $(RAW)
 
 serve: $(STAMP) ## browse DB in Datasette on 127.0.0.1:8001 (HOST=, PORT=; extracts first when DB is missing)

@@ -15,14 +15,15 @@ import multiprocessing as mp
 import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
-from .schemas import Article, Extraction, IngestError
+from .schemas import Article, IngestError
 
 from . import rules as rules_mod
 from . import store
-from .ingest import ingest, input_bytes
+from .ingest import Unchanged, ingest, input_bytes, skipping
 from .interrupt import Guard, Interrupted, stop_pool, worker_init
 from .process import process
 
@@ -41,14 +42,12 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
     (article) and the end (close), as pipeline.progress.Progress draws it.
     """
     from .extract import load_all
-    from .segment import segment
 
     report = report or (lambda msg: print(msg, file=sys.stderr))
     workers = default_workers() if workers is None else max(1, workers)
     guard = Guard()
     with guard:
         load_all()  # a broken rule file fails here, before the database is touched
-        segment("Khởi động.")  # load the sentence splitter before any fork
         rules_hash = rules_mod.rules_hash()
         db = store.connect(db_path)
         run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
@@ -66,7 +65,18 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
         progress.start(input_bytes(inputs))
 
     def todo() -> Iterator[Article]:
+        with skipping(lambda art_id, raw_sha256: store.known(db, art_id, raw_sha256, rules_hash)):
+            yield from read()
+
+    def read() -> Iterator[Article]:
         for item in ingest(inputs, on_bytes=progress.read if progress is not None else None):
+            if isinstance(item, Unchanged):  # same text as read, same rules: not even normalised again
+                stats["articles"] += 1
+                stats["chars"] += item.chars
+                stats["unchanged"] += 1
+                if progress is not None:
+                    progress.article(item.chars)
+                continue
             if isinstance(item, IngestError):
                 if item.level == "error":
                     stats["errors"] += 1
@@ -85,29 +95,38 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
             stats[state] += 1
             if state != "unchanged":
                 yield item
+            elif item.raw_sha256:  # the same text, read differently or stored before raw_sha256: skip it early next time
+                unhashed.append((item.raw_sha256, item.id))
 
-    def save(results: list[Extraction]) -> None:
+    unhashed: list[tuple[str, str]] = []  # unchanged articles whose raw_sha256 is to be stored
+
+    def save(results: list[dict]) -> None:
         nonlocal saved
         with guard.held():  # a signal waits until the batch is committed and counted
             with store.write(db):
-                for ex in results:
-                    store.save(db, ex, rules_hash)
+                store.save_many(db, results)
+                store.remember_raw(db, unhashed)
             saved += len(results)
         store.checkpoint(db)
 
     pool = None
     inflight = None
     started: list = []
+    work = partial(extract_rows, rules_hash=rules_hash)
+    warmed = False
     try:
         for batch in _batches(todo(), BATCH):
+            if not warmed:
+                warm_up()  # only once an article needs extracting: an unchanged re-run never pays for it
+                warmed = True
             if pool is None and workers > 1 and len(batch) == BATCH:
                 with guard.forking():
                     pool = mp.get_context("fork").Pool(workers, initializer=worker_init, initargs=(os.getpid(),))
                 started = mp.active_children()  # the pool's workers: none may die while it runs
             if pool is None:
-                save([process(a) for a in batch])
+                save([work(a) for a in batch])
                 continue
-            submitted = pool.map_async(process, batch, chunksize=16)
+            submitted = pool.map_async(work, batch, chunksize=16)
             if inflight is not None:
                 save(_results(inflight, started))
             inflight = submitted
@@ -116,6 +135,9 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
         if pool is not None:
             pool.close()
             pool.join()
+        if unhashed:
+            with guard.held(), store.write(db):
+                store.remember_raw(db, unhashed)
     except BaseException as exc:
         if pool is not None:
             stop_pool(pool)
@@ -140,13 +162,25 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
     return stats
 
 
+def warm_up() -> None:
+    """Load the sentence splitter (before any fork, so the workers share it)."""
+    from .segment import segment
+
+    segment("Khởi động.")
+
+
+def extract_rows(article: Article, rules_hash: str) -> dict[str, list[tuple]]:
+    """What a worker does with one article: extract it and hand back only the rows the database needs."""
+    return store.rows(process(article), rules_hash)
+
+
 class WorkerDied(RuntimeError):
     """A worker process ended without its results (killed from outside, often for lack of memory)."""
 
     stats: dict = {}
 
 
-def _results(pending, workers: list) -> list[Extraction]:
+def _results(pending, workers: list) -> list[dict]:
     """A batch's results; a worker that died fails the run instead of leaving it waiting forever
     (the pool would replace the worker but never the batch it held)."""
     while True:

@@ -61,6 +61,7 @@ TABLES: tuple[Table, ...] = (
         C("published", description="FORMAT notation"),
         C("published_source", description="`metadata`, `warc` or the `published.*` rule"),
         C("sha256", description="of the normalised text"), C("rules_hash"), C("text"), C("loaded_at"),
+        C("raw_sha256", description="of the text as read (and the normaliser's code): an unchanged re-run skips on it before normalising"),
     ), "Articles as ingested; every span of every other table points into `text`.", label="title"),
     Table("documents", "document across the corpus", (
         C("id", description="= `ref`"),
@@ -128,7 +129,7 @@ TABLES: tuple[Table, ...] = (
 )
 
 BY_NAME = {t.name: t for t in TABLES}
-FTS = ("articles_fts", "FTS5 index on `articles(title, text)`", "kept in step by triggers")
+FTS = ("articles_fts", "FTS5 index on `articles(title, text)`", "kept in step by the loader, one statement per batch")
 
 
 def table(name: str) -> Table:

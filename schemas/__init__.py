@@ -22,6 +22,7 @@ class Article(Record):
     published_source: Optional[str] = None  # "metadata", "warc", or the published.* rule
     text: str
     sha256: str = ""
+    raw_sha256: str = ""  # of the text as read (and the normaliser's code): an unchanged re-run skips on it
 
 
 class IngestError(Record):

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Union
 
 from ..schemas import IngestError
-from .common import _SURROGATE, DecodeError, Item, decode, id_from_url, parse_published, sha256  # noqa: F401 (the package's API)
+from .common import _SURROGATE, DecodeError, Item, Unchanged, decode, id_from_url, parse_published, sha256, skipping  # noqa: F401 (the package's API)
 from .registry import SUFFIXES, format_of, read
 
-__all__ = ["ingest", "input_bytes", "iter_paths", "Item", "SUFFIXES", "DecodeError", "decode", "sha256", "id_from_url", "parse_published"]
+__all__ = ["ingest", "input_bytes", "iter_paths", "Item", "Unchanged", "skipping", "SUFFIXES", "DecodeError", "decode", "sha256", "id_from_url", "parse_published"]
 
 
 def _walk(inputs: list[Path]) -> Iterator[Union[Path, IngestError]]:
@@ -147,6 +147,14 @@ def ingest(inputs: list[Path], on_bytes: Optional[Callable[[int], None]] = None)
 
 
 def _checked(item: Item, ids: dict) -> Iterator[Item]:
+    if isinstance(item, Unchanged):  # stored in an earlier run from this very text
+        if item.id in ids:  # the id again, with the stored text: a copy
+            yield IngestError(source=item.source, kind="duplicate", level="warning",
+                              message=f"id {item.id!r}: the same text as {ids[item.id][1]}; loaded once")
+            return
+        ids[item.id] = ("", item.source)  # a later other text under this id is kept apart, as on the first run
+        yield item
+        return
     source = _shown(Path(item.source)) if _SURROGATE.search(item.source) else item.source
     if isinstance(item, IngestError):
         yield item.model_copy(update={"source": source}) if source != item.source else item

@@ -5,14 +5,51 @@ import codecs
 import datetime as dt
 import hashlib
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
-from typing import Iterator, Union
+from typing import Callable, Iterator, NamedTuple, Optional, Union
 from urllib.parse import urlparse
 
 from ..schemas import Article, IngestError
+from .. import normalise as _normalise_module
 from ..normalise import normalise
 
-Item = Union[Article, IngestError]
+
+
+class Unchanged(NamedTuple):
+    """An article the database already has from this very text (see `skipping`): not normalised again."""
+
+    id: str
+    chars: int  # of its text as stored (normalised), as a run counts them
+    source: str = ""  # where it was read this time
+
+
+Item = Union[Article, IngestError, Unchanged]
+
+# (article id, sha256 of the text as read) -> the stored text's length when the database holds that
+# article from that text under the current rules, else None; set by `skipping` for one run's readers
+_KNOWN: ContextVar[Optional[Callable[[str, str], Optional[int]]]] = ContextVar("known", default=None)
+
+
+# the normaliser's own code is part of an article's raw hash: changing it re-reads every article
+_NORMALISER = hashlib.sha256(open(_normalise_module.__file__, "rb").read()).hexdigest()[:16]
+
+
+def raw_hash(raw_text: str) -> str:
+    """sha256 of the text as read, before normalising, and of the normaliser's code."""
+    return sha256(_NORMALISER + raw_text)
+
+
+@contextmanager
+def skipping(known: Callable[[str, str], Optional[int]]):
+    """While open, an article `known(id, raw_sha256)` says is unchanged is read as an Unchanged item,
+    before it is normalised (what makes an unchanged re-run cheap)."""
+    token = _KNOWN.set(known)
+    try:
+        yield
+    finally:
+        _KNOWN.reset(token)
 
 
 class DecodeError(ValueError):
@@ -174,11 +211,19 @@ def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> 
         raw_text = _SURROGATE.sub("\ufffd", raw_text)
         yield IngestError(source=source, line=line, kind="unicode", level="warning",
                           message=f"{n} lone surrogate(s) in the text replaced by U+FFFD")
+    url = meta.get("url") or None
+    given_id = own_id or fallback_id or (url and id_from_url(url))
+    raw_sha256 = raw_hash(raw_text)
+    known = _KNOWN.get()
+    # (an id from a file name that is not UTF-8 is escaped later, so it is looked up the long way)
+    chars = known(str(given_id), raw_sha256) if known is not None and given_id and not _SURROGATE.search(str(given_id)) else None
+    if chars is not None:
+        yield Unchanged(str(given_id), chars, source)
+        return
     text, notes = normalise(raw_text)
     for note in notes:
         yield IngestError(source=source, line=line, kind="unicode", message=note, level="warning")
-    url = meta.get("url") or None
-    art_id = own_id or fallback_id or (url and id_from_url(url)) or ("sha-" + sha256(text)[:16])
+    art_id = given_id or ("sha-" + sha256(text)[:16])
     published = None
     published_source = None
     if meta.get("published") not in (None, ""):
@@ -193,7 +238,7 @@ def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> 
     yield Article(
         id=str(art_id), source=source, url=url, title=meta.get("title") or None, author=meta.get("author") or None,
         published=published, published_source=published_source,
-        text=text, sha256=sha256(text),
+        text=text, sha256=sha256(text), raw_sha256=raw_sha256,
     )
 
 
