@@ -105,7 +105,7 @@ TABLES: tuple[Table, ...] = (
     ), "`source_ref` implements, amends, replaces, details or repeals `target_ref`.", mention=True,
         facets=("rule", "relation")),
     Table("errors", "distinct input problem", (
-        C("id"), C("source"), C("line", "integer"), C("kind", description="`encoding`, `binary`, `empty`, `json`, `missing_text`, `id`, `invalid`, `metadata`, `unicode`, `duplicate`, `duplicate_id`, `link`, `io`, `html`, `warc`, `skipped` (README, Input)"), C("level", description="`error`/`warning`"), C("message"),
+        C("id"), C("source"), C("line", "integer"), C("kind", description="`encoding`, `binary`, `empty`, `json`, `missing_text`, `id`, `invalid`, `metadata`, `unicode`, `duplicate`, `duplicate_id`, `link`, `io`, `html`, `warc`, `skipped`, `too_large` (README, Input)"), C("level", description="`error`/`warning`"), C("message"),
         C("first_run", "integer"), C("last_run", "integer"),
     ), "Input problems and skipped files; re-runs do not duplicate them.", facets=("kind", "level")),
     Table("runs", "run of `extract`", (

@@ -235,11 +235,42 @@ def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> 
                 source=source, line=meta.get("_line"), kind="metadata",
                 message=f"unreadable published value {_show(meta.get('published'))}; left empty", level="warning",
             )
-    yield Article(
-        id=str(art_id), source=source, url=url, title=meta.get("title") or None, author=meta.get("author") or None,
-        published=published, published_source=published_source,
-        text=text, sha256=sha256(text), raw_sha256=raw_sha256,
-    )
+    parts = split_long(text)
+    if len(parts) > 1:
+        yield IngestError(source=source, line=line, kind="too_large", level="warning",
+                          message=f"article of {len(text):,} characters, above the {MAX_ARTICLE_CHARS:,} an article may "
+                                  f"have: loaded as {len(parts)} parts {art_id}~part1 ... at paragraph breaks")
+    for k, part in enumerate(parts, 1):
+        yield Article(
+            id=str(art_id) if len(parts) == 1 else f"{art_id}~part{k}", source=source, url=url,
+            title=meta.get("title") or None, author=meta.get("author") or None,
+            published=published, published_source=published_source,
+            text=part, sha256=sha256(part), raw_sha256=raw_sha256 if len(parts) == 1 else "",
+        )
+
+
+# An article longer than this is loaded in parts cut at paragraph breaks: extraction time and
+# memory stay bounded per article (about a second per million characters), and a huge input
+# never holds back the articles before it.
+MAX_ARTICLE_CHARS = 1_000_000
+
+
+def split_long(text: str, limit: Optional[int] = None) -> list[str]:
+    """text in parts of at most `limit` characters, each cut after a line break, else after a
+    sentence end, else at a space (a part never begins or ends inside a word when it can help it)."""
+    limit = limit or MAX_ARTICLE_CHARS
+    parts, start = [], 0
+    while len(text) - start > limit:
+        window_end = start + limit
+        cut = text.rfind("\n", start + limit // 2, window_end)
+        if cut < 0:
+            cut = text.rfind(". ", start + limit // 2, window_end)
+            cut = cut + 1 if cut >= 0 else text.rfind(" ", start + limit // 2, window_end)
+        cut = window_end if cut < 0 else cut + 1
+        parts.append(text[start:cut])
+        start = cut
+    parts.append(text[start:])
+    return parts
 
 
 def stem(path) -> str:
