@@ -246,7 +246,7 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
         if latest <= int(first.value[:4]) + 1:
             return _as_day(first.value), int(first.value[:4]), "start_date"
     years = [d.value[:4] for d in known if d.granularity in ("month", "quarter")
-             and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other", "bound")
+             and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other")
              and not _is_future(text, d, rr)]
     if years:
         # the latest year the text reports in: a past month it recalls is not its present
