@@ -90,7 +90,7 @@ class DocumentRules:
         # 'UBKT Trung ương đã thi hành kỷ luật ông A ... tại Quyết định số ...'
         self.subject_before = rs.compile(
             r"(?:^|(?<=[.;,\n])|(?<=[.;,]\s))(?P<org>{ORG})\s+(?:đã\s+|vừa\s+|cũng\s+)?(?:quyết định\s+)?"
-            r"thi hành kỷ luật[^.;:\n]{0,160}?\s(?:tại|theo|bằng)\s*$", where="subject_before")
+            r"thi hành kỷ luật(?:(?!đề nghị|của|[Ss]au khi|[Tt]heo|[Xx]ét)[^.;:\n]){0,160}?\s(?:tại|theo|bằng)\s*$", where="subject_before")
         # '(Tại|Theo) Quyết định số ..., Thủ tướng Chính phủ quyết định ...'
         self.type_after_cue = rs.compile(r"(?:^|[.;\n]\s*|,\s*)(?:[Tt]ại|[Tt]heo)\s+$", where="type_after_cue")
         self.subject_after = rs.compile(
