@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections import Counter
 from functools import lru_cache
 from typing import Optional
 
@@ -98,7 +99,7 @@ class ReferenceRules:
         self.lead_chars = int(lx["reference_lead_chars"])
         # the year the text itself calls 'this year': 'năm 2017 này', 'năm nay (2017)', 'năm nay - 2017'
         self.present_year = re.compile(
-            r"(?<!\w)(?:[Nn]ăm\s+((?:19|20)\d\d)\s+này|[Nn]ăm nay\s*(?:\(|-|,)\s*(?:năm\s+)?((?:19|20)\d\d)(?!\d))(?!\w)")
+            r"(?<!\w)(?:[Nn]ăm\s+((?:19|20)\d\d)\s+này|[Nn]ăm nay\s*(?:\(|-|,)\s*(?:năm\s+)?((?:19|20)\d\d)(?!\d|\s*[-–/]\s*\d))(?!\w)")
         # a date the text says will come ('sẽ', 'dự kiến'): a plan, not the present
         self.future_before = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_future_before'])})(?:\s+\w+){{0,4}}\s*$", re.I)
         # the end of a span or a validity ('đến 31/12/2018', 'có hạn đến ...') is not the latest event
@@ -135,18 +136,6 @@ def _kind(text: str, d: DateValue, rr: ReferenceRules) -> str:
     if rr.start.search(before):
         return "start"
     return "event"
-
-
-def _only_recalled(text: str, dates: list[DateValue]) -> bool:
-    """The article's dated months are all recalled from before 'nay' ('Tháng 6/2004, ... Đến nay, ...'):
-    a single year among them, each followed later by 'đến nay'/'tới nay'/'từ đó đến nay'."""
-    years = {d.value[:4] for d in dates if d.granularity in ("month", "quarter", "day") and not d.value.startswith("X")}
-    if len(years) != 1:
-        return False
-    return bool(_SINCE_NOW.search(text))
-
-
-_SINCE_NOW = re.compile(r"(?<!\w)(?:[Đđ]ến nay|[Tt]ới nay|[Cc]ho đến nay|[Hh]iện nay|đã \d+ năm)(?!\w)")
 
 
 def _present_year(text: str, rr: ReferenceRules) -> Optional[int]:
@@ -245,12 +234,18 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
         first = starts[0]
         if latest <= int(first.value[:4]) + 1:
             return _as_day(first.value), int(first.value[:4]), "start_date"
-    years = [d.value[:4] for d in known if d.granularity in ("month", "quarter")
-             and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other")
-             and not _is_future(text, d, rr)]
-    if years:
-        # the latest year the text reports in: a past month it recalls is not its present
-        return None, int(max(years)), "article_dates"
+    months = [d for d in known if d.granularity in ("month", "quarter")
+              and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other")
+              and not _is_future(text, d, rr)]
+    if months:
+        # the most frequent year of its months (ties: the latest); a month reported a year later moves
+        # the present on ('Tháng 9-2017 ... Tháng 1-2018, ...'), a planned one or a span's end does not
+        counts = Counter(int(d.value[:4]) for d in months)
+        top = max(counts.values())
+        year = max(y for y, n in counts.items() if n == top)
+        later = [int(d.value[:4]) for d in months if year < int(d.value[:4]) <= year + 1
+                 and not rr.range_end.search(text, max(0, d.start - 30), d.start)]
+        return None, max(later, default=year), "article_dates"
     if article.url:
         m = _URL_YEAR.search(article.url)
         if m:
@@ -322,15 +317,10 @@ def resolve_dates(article: Article, dates: list[DateValue]) -> list[DateValue]:
                     day, year, how = dt.date.fromisoformat(value), int(value[:4]), by
                     break
     out = []
-    recalled: Optional[bool] = None
     for d in dates:
         if d.value.startswith("X"):
             this = d.granularity == "year" or bool(reference_rules().this_after.match(text, d.end))
-            if this and how == "article_dates" and recalled is None:
-                recalled = _only_recalled(text, dates)  # once per article
-            if this and how == "article_dates" and recalled:
-                value = by = None  # 'this year' is not a month the text only recalls
-            elif year and this and d.granularity != "year":
+            if year and this and d.granularity != "year":
                 value, by = with_year(d.value, year), how  # 'tháng 6 này': this year, not the next
             elif year:
                 forward = bool(bound.search(text, max(0, d.start - 40), d.start))
