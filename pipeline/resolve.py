@@ -97,6 +97,15 @@ class ReferenceRules:
         self.start = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_start_before'])})\s*,?\s*(?:ngày\s+)?$", re.I)
         self.sentence_end = re.compile(r"\.\s|\n|$")
         self.lead_chars = int(lx["reference_lead_chars"])
+        # the year the text itself calls 'this year': 'năm 2017 này', 'năm nay (2017)', 'năm nay - 2017'
+        self.present_year = re.compile(
+            r"(?<!\w)(?:[Nn]ăm\s+((?:19|20)\d\d)\s+này|[Nn]ăm nay\s*(?:\(|-|,)\s*(?:năm\s+)?((?:19|20)\d\d)(?!\d|\s*[-–/]\s*\d))(?!\w)")
+        # a date the text says will come ('sẽ', 'dự kiến'): a plan, not the present
+        self.future_before = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_future_before'])})(?:\s+\w+){{0,4}}\s*$", re.I)
+        # the end of a span or a validity ('đến 31/12/2018', 'có hạn đến ...') is not the latest event
+        self.range_end = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['reference_range_end_before'])})\s*(?:ngày\s+)?$", re.I)
+        # 'tháng 6 này', 'ngày 20-6 này': the present year itself
+        self.this_after = re.compile(r"\s+(?:này|năm nay)(?!\w)")
 
 
 @lru_cache(maxsize=1)
@@ -127,6 +136,15 @@ def _kind(text: str, d: DateValue, rr: ReferenceRules) -> str:
     if rr.start.search(before):
         return "start"
     return "event"
+
+
+def _present_year(text: str, rr: ReferenceRules) -> Optional[int]:
+    m = rr.present_year.search(text)
+    return int(m.group(1) or m.group(2)) if m else None
+
+
+def _is_future(text: str, d: DateValue, rr: ReferenceRules) -> bool:
+    return bool(rr.future_before.search(text, max(0, d.start - 50), d.start))
 
 
 def _is_event(text: str, d: DateValue, rr: ReferenceRules) -> bool:
@@ -191,8 +209,22 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
                 return dt.date(y, int(first.value[5:7]), int(first.value[8:10])), y, "dateline"
             except ValueError:
                 return None, y, "dateline"
+    present = _present_year(text, rr)
     full = [d for d in events if not d.value.startswith("X")]
+    if present:
+        # the text names its own year: the latest event in it, else the year alone
+        same = [d for d in full if int(d.value[:4]) == present]
+        if same:
+            return _as_day(same[-1].value), present, "present_year"
+        return None, present, "present_year"
     if full:
+        # the latest event the text reports, not a past one it recalls ('tháng 6/2004 tỉnh thu hồi đất');
+        # a date it says will come is a plan
+        now = [d for d in full if not _is_future(text, d, rr)
+               and not rr.range_end.search(text, max(0, d.start - 30), d.start)] or full
+        last = max(now, key=lambda d: d.value)
+        if int(last.value[:4]) > int(full[0].value[:4]):
+            return _as_day(last.value), int(last.value[:4]), "event_date"
         return _as_day(full[0].value), int(full[0].value[:4]), "event_date"
     # a start ("áp dụng từ ngày 21-6-2019") dates the article unless its other years are later
     # (career history: "vào Đảng từ ngày 27/10/1987" in an article on a 2015-2020 term)
@@ -202,12 +234,18 @@ def reference(article: Article, dates: list[DateValue]) -> tuple[Optional[dt.dat
         first = starts[0]
         if latest <= int(first.value[:4]) + 1:
             return _as_day(first.value), int(first.value[:4]), "start_date"
-    years = [d.value[:4] for d in known if d.granularity in ("month", "quarter")
-             and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other")]
-    if years:
-        counts = Counter(years)
+    months = [d for d in known if d.granularity in ("month", "quarter")
+              and not d.value.startswith("X") and _kind(text, d, rr) not in ("document", "other")
+              and not _is_future(text, d, rr)]
+    if months:
+        # the most frequent year of its months (ties: the latest); a month reported a year later moves
+        # the present on ('Tháng 9-2017 ... Tháng 1-2018, ...'), a planned one or a span's end does not
+        counts = Counter(int(d.value[:4]) for d in months)
         top = max(counts.values())
-        return None, int(max(y for y, n in counts.items() if n == top)), "article_dates"  # ties: the latest
+        year = max(y for y, n in counts.items() if n == top)
+        later = [int(d.value[:4]) for d in months if year < int(d.value[:4]) <= year + 1
+                 and not rr.range_end.search(text, max(0, d.start - 30), d.start)]
+        return None, max(later, default=year), "article_dates"
     if article.url:
         m = _URL_YEAR.search(article.url)
         if m:
@@ -281,7 +319,10 @@ def resolve_dates(article: Article, dates: list[DateValue]) -> list[DateValue]:
     out = []
     for d in dates:
         if d.value.startswith("X"):
-            if year:
+            this = d.granularity == "year" or bool(reference_rules().this_after.match(text, d.end))
+            if year and this and d.granularity != "year":
+                value, by = with_year(d.value, year), how  # 'tháng 6 này': this year, not the next
+            elif year:
                 forward = bool(bound.search(text, max(0, d.start - 40), d.start))
                 value, by = fill_year(d.value, day, year, forward), how + (", forward" if forward and day else "")
             else:

@@ -37,6 +37,7 @@ class DocumentRules:
             "PROVINCE": people["provinces"],
             "ORG_HEAD_MULTI": [h for h in heads if " " in h],
             "ORG_HEAD_SINGLE": [h for h in heads if " " not in h],
+            "MINISTRY": "(?i:" + "|".join(_name_pattern(n) for n in sorted(lx["ministries"], key=len, reverse=True)) + ")",
         }
         self.rs = rules_mod.load(RULE_FILE, extra_macros=macros)
         self.code_to_type = {}
@@ -53,6 +54,7 @@ class DocumentRules:
         self.state_default_type = lx["state_default_type"]
         self.needs_so = set(lx.get("bare_needs_so", []))
         self.sole_issuer = {t: (v["body"], {x.lower() for x in v["signers"]}) for t, v in lx.get("sole_issuer", {}).items()}
+        self.code_issuer = {c.lower(): (v["body"], {x.lower() for x in v["signers"]}) for c, v in lx.get("code_issuer", {}).items()}
         self.law_default_type = lx["law_default_type"]
         self.authority_words = [w.lower() for w in lx["authority_words"]]
         rs = self.rs
@@ -75,6 +77,25 @@ class DocumentRules:
             where="org_after")
         self.date_after = rs.compile(r"[\s,]*(?:(?:được|do)\s+(?:(?P<org>{ORG})(?=(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+(?:đã\s+)?(?:ký|ban hành))|[^,.;:\n]{1,80}?(?=\s+(?:ký|ban hành)))(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+)?(?:đã\s+|được\s+)?(?:(?:ký\s+)?ban hành|ký|ra)?\s*(?:vào\s+)?(?=ngày\s)", where="date_after")
         # only with the issuer after it: "năm 2016" alone may be when it was applied, not issued
+        # after the issuer: 'của Liên Hợp Quốc năm 1947', 'của Hội đồng Bảo an hồi năm 2016'; a bare
+        # 'năm' only at a clause edge or before a verb, and not for a plan (its year is what it plans)
+        self.year_after_org = rs.compile(
+            r"[\s,]*(?:(?P<cue>hồi|vào|ban hành|thông qua|được thông qua|được ban hành)(?:\s+(?:hồi|vào))?\s+năm|năm)"
+            r"\s+(?P<y>(?:19|20)\d\d)(?![\d/])(?P<edge>(?=\s*[,.;)\n]|\s*$|\s+(?:về|đã|được|quy định|công nhận"
+            r"|kêu gọi|yêu cầu|và|cho phép|áp đặt|lên án)(?!\w)))?", where="year_after_org")
+        self.plan_types = set(lx.get("plan_types", []))
+        # refs listed together: only a comma or 'và' (and the type word again) between them
+        self.list_gap = rs.compile(r"\s*(?:,|;|và|&|,\s*và)\s*(?:(?:{TYPE_WORD}|{TYPE_ABBR})\s+(?:[Ss]ố\s*)?)?", where="list_gap")
+        # the issuer as the subject of a clear verb of the sentence around the ref:
+        # 'UBKT Trung ương đã thi hành kỷ luật ông A ... tại Quyết định số ...'
+        self.subject_before = rs.compile(
+            r"(?:^|(?<=[.;,\n])|(?<=[.;,]\s))(?P<org>{ORG})\s+(?:đã\s+|vừa\s+|cũng\s+)?(?:quyết định\s+)?"
+            r"thi hành kỷ luật(?:(?!đề nghị|của|[Ss]au khi|[Tt]heo|[Xx]ét)[^.;:\n]){0,160}?\s(?:tại|theo|bằng)\s*$", where="subject_before")
+        # '(Tại|Theo) Quyết định số ..., Thủ tướng Chính phủ quyết định ...'
+        self.type_after_cue = rs.compile(r"(?:^|[.;\n]\s*|,\s*)(?:[Tt]ại|[Tt]heo)\s+$", where="type_after_cue")
+        self.subject_after = rs.compile(
+            r"\s*,\s*(?P<org>{ORG})\s+(?:đã\s+|vừa\s+|cũng\s+)?(?:quyết định|ban hành|ký|thi hành kỷ luật)(?!\w)",
+            where="subject_after")
         self.year_after = rs.compile(r"\s+(?:ban hành\s+)?năm\s+(?P<y>(?:19|20)\d\d)(?![\d/])(?=[\s,]*(?:của|do)\s)", where="year_after")
         hp = rs.rules["document.header_ref"].params
         self.header_date = rs.compile(hp["date_line"], where="header_ref.date_line")
@@ -121,6 +142,16 @@ class DocumentRules:
 @lru_cache(maxsize=1)
 def document_rules() -> DocumentRules:
     return DocumentRules()
+
+
+# two capitalised words right after a number: a street ('số 15 Thi Sách'), not a document's subject
+_STREET = re.compile(r"\s+[A-ZĐ][a-zà-ỹđ]*\s+[A-ZĐ][a-zà-ỹđ]*(?!\w)")
+
+
+def _name_pattern(name: str) -> str:
+    """'Kế hoạch và Đầu tư' -> its words with any spacing, 'và' also written '-', '&' or ','."""
+    words = [re.escape(w) for w in name.split() if w != "và"]
+    return r"(?:\s+(?:và\s+)?|\s*[-,&]\s*)".join(words)
 
 
 _TRAILING_JOINER = re.compile(r"(?:\s+(?:và|&))+$")
@@ -178,6 +209,8 @@ def _ref_from(dr: DocumentRules, rule: str, g: dict) -> Optional[dict]:
         typ = dr.type_abbr.get(word) or dr.type_names.get(word.lower())
         if typ in dr.needs_so and not (g.get("so") or g.get("lso")):
             return None  # "Phương án 2 là ...": an option, not a document
+        if typ in dr.needs_so and g.get("_street"):
+            return None  # "dự án số 15 Thi Sách": a house number and its street
         return {"ref": number, "number": number, "code": None, "issuer_code": None, "style": "bare",
                 "text_type": typ}
     return None
@@ -220,12 +253,24 @@ def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
                 found = date_at(text, org_start - len(before) + db.start())
                 if found and found[1] <= org_start:
                     out["issued"] = found[0]
+    if "issuer" not in out:
+        sb = dr.subject_before.search(text, max(0, type_start - 260), type_start)
+        if sb:
+            out["issuer"] = _clean(sb.group("org"))
     limit = _line_end(text, end, min(len(text), end + 160))
+    if "issuer" not in out and dr.type_after_cue.search(text, max(0, type_start - 20), type_start):
+        sa = dr.subject_after.match(text, end, limit)
+        if sa:
+            out["issuer"] = _clean(sa.group("org"))
     pos = end
     oa = dr.org_after.match(text, pos, limit)
     if oa:
         out.setdefault("issuer", _clean(oa.group("org")))
         pos = oa.end()
+        ya = dr.year_after_org.match(text, pos, limit)
+        if ya and (ya.group("cue") or ya.group("edge") is not None) and out.get("text_type") not in dr.plan_types:
+            out["issued"] = ya.group("y")
+            pos = ya.end("y")
     da = dr.date_after.match(text, pos, limit)
     if da:
         found = date_at(text, da.end())
@@ -293,6 +338,8 @@ def extract(ctx: Context) -> list[DocumentRef]:
     headers = {m.end() for m in dr.rs.compiled["document.header_ref"].finditer(text)}
     found: list[DocumentRef] = []
     for c in select(cands):
+        if c.rule == "document.bare_ref":
+            c.groups["_street"] = bool(_STREET.match(text, c.end))
         info = _ref_from(dr, c.rule, c.groups)
         if not info:
             continue
@@ -304,6 +351,9 @@ def extract(ctx: Context) -> list[DocumentRef]:
         issuer = attrs.get("issuer")
         if issuer and typ in dr.sole_issuer and issuer.lower() in dr.sole_issuer[typ][1]:
             issuer = dr.sole_issuer[typ][0]
+        by_code = dr.code_issuer.get((info.get("issuer_code") or "").split("-")[0].lower())
+        if issuer and by_code and issuer.lower() in by_code[1]:
+            issuer = by_code[0]
         found.append(DocumentRef(
             article=ctx.article.id, start=c.start, end=c.end, raw=text[c.start:c.end],
             rule="document.header_ref" if is_header else c.rule,
@@ -313,4 +363,30 @@ def extract(ctx: Context) -> list[DocumentRef]:
             issued=attrs.get("issued"), issuer=issuer,
         ))
         ctx.claim(c.start, c.end)
+    return _share_listed(dr, text, found)
+
+
+def _share_listed(dr: DocumentRules, text: str, found: list[DocumentRef]) -> list[DocumentRef]:
+    """Refs listed together ('01/NQ-CP, 02/NQ-CP ngày ... của Chính phủ', 'Quy định 263-QĐ/TW và
+    Quy định 181-QĐ/TW của Bộ Chính trị') share the issue date and issuer stated after the list:
+    each takes them from the next ref when only a comma or 'và' stands between them, both are of
+    one type and, where both have one, of one issuer code. Right to left, so a list shares in one pass."""
+    for i in range(len(found) - 2, -1, -1):
+        a, b = found[i], found[i + 1]
+        if (a.issued and a.issuer) or not (b.issued or b.issuer) or a.end > b.start:
+            continue
+        if a.type and b.type and a.type != b.type:
+            continue
+        if a.issuer_code and b.issuer_code and a.issuer_code.split("-")[0] != b.issuer_code.split("-")[0]:
+            continue
+        if a.style != b.style and "bare" not in (a.style, b.style):
+            continue
+        if b.start - a.end > 40 or not dr.list_gap.fullmatch(text, a.end, b.start):
+            continue
+        update = {}
+        if not a.issued and b.issued:
+            update["issued"] = b.issued
+        if not a.issuer and b.issuer:
+            update["issuer"] = b.issuer
+        found[i] = a.model_copy(update=update)
     return found
