@@ -55,7 +55,9 @@ class OfficialRules:
         numbered = rf"(?:{rules_mod.alternation(lx['numbered_units'])}) +\d+[A-Z]?"
         country = rules_mod.alternation(lx["countries"])
         no_rank = r"(?!(?:{HONORIFIC})(?![\w]))"
-        word = rf"(?:{numbered}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{no_rank}{{CAPWORD}})"
+        # P., Q., TX., TT., H., X.: a place level abbreviated, then the place (UBND P. Đa Kao, Q. 3)
+        place_abbr = rf"(?:P|Q|H|X|TX|TT)\.(?= +{no_start}[{{UP_CH}}]| *\d)"
+        word = rf"(?:{numbered}|{place_abbr}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{no_rank}{{CAPWORD}})"
         joined = (rf"(?:(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}{no_rank}"
                   rf"(?:{org_word}|{no_start}(?![A-ZĐ][A-ZĐ]){{CAPWORD}})"
                   rf"|(?<=[A-ZĐ&] )(?:(?:{joiner})|-) +{abbr})")
@@ -122,6 +124,14 @@ class OfficialRules:
         self.cut_about = re.compile(r"\s+về\s.*$")
         self.org_words_lower = {w.lower() for w in lx["org_words"]}
         self.need_org = {w.lower() for w in lx["titles_need_org"]}
+        self.name_head = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['name_heads'] + lx['lower_heads'])})(?![\w])")
+        self.name_stops = {w.lower() for w in lx["name_stops"]}
+        self.name_stop_nouns = set(lx["name_stop_nouns"])
+        self.unit_number = re.compile(r" +\d+[A-Z]?(?=$|[,;:)(]| [-–] |\.(?!\d))")
+        self.lower_head = re.compile(rf" +(?:{rules_mod.alternation(lx['lower_heads'])})(?![\w])")
+        self.name_closer_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['name_closers'])})$", re.I)
+        # where a lower-case run after a body's name may end: punctuation, a spaced dash, the end, a capital
+        self.run_boundary = rs.compile(r"(?:$|[,.;:!?)(\"”“…]| +[-–] | +[{UP_CH}0-9])", where="run_boundary")
 
 
 def _lower_alternation(words: list[str]) -> str:
@@ -299,6 +309,67 @@ def _compound_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     return o.org_more.match(text, nxt.end()).end()
 
 
+_LOWER_RUN_MAX = 5
+
+
+def _lower_run_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
+    """'Cục Kiểm soát | thủ tục hành chính', 'Tổng công ty | hóa chất', 'Trưởng phòng Quản lý | sức khỏe môi
+    trường': after a body's head (name_heads, also a title's tail) a name in sentence case goes on in lower case;
+    'Chủ tịch | hiệp hội Bất động sản': a lower-case head right after a title begins the body's name.
+    The run takes at most five lower-case syllables and stops before a word of name_stops (a verb of speech
+    or action, an aspect word, a preposition, a determiner); it is taken only if it ends at a clear boundary
+    (punctuation, a spaced dash, the end, a capital, or such a stop word), else the post stays as it was."""
+    if not o.lower_word.match(text, end):
+        return end
+    if end == m.end("title"):
+        h = o.lower_head.match(text, end)
+        if not h:
+            return end
+        if o.cap_next.match(text, h.end()):
+            return o.org_more.match(text, h.end()).end()
+        return max(end, _lower_run(o, text, h.end(), h.end(), 0))
+    lo = max(m.start(), end - 60)
+    heads = list(o.name_head.finditer(text, lo, end))
+    if not heads:
+        return end
+    after = [w for w in text[heads[-1].end():end].split() if w not in "-–&"]
+    if len(after) > 4 or o.name_closer_end.search(text, max(lo, end - 12), end) \
+            or (after and (after[-1].isupper() or any(ch.isdigit() for ch in after[-1]))) \
+            or o.place_end.search(text, lo, end):
+        return end
+    return _lower_run(o, text, end, end, len(after))
+
+
+def _lower_run(o: OfficialRules, text: str, end: int, at: int, n0: int) -> int:
+    n = 0
+    while n < _LOWER_RUN_MAX:
+        w = o.lower_word.match(text, at)
+        if not w:
+            break
+        word = w.group(1)
+        nxt = o.lower_word.match(text, w.end())
+        pair = f"{word} {nxt.group(1)}" if nxt else ""
+        if pair in o.name_stop_nouns:
+            at, n = nxt.end(), n + 2
+            continue
+        if word in o.name_stops or pair in o.name_stops:
+            if word in _DETERMINERS or word == "và" or not n:
+                return end  # 'công ty | này': a common noun phrase, not a name
+            return at if not text.endswith(" và", 0, at) else end
+        if word == "và" and not (nxt and nxt.group(1) not in o.name_stops):
+            return at if n else end
+        at, n = w.end(), n + 1
+    if not n or not o.run_boundary.match(text, at) or text.endswith(" và", 0, at):
+        return end
+    num = o.unit_number.match(text, at)  # 'công ty xây dựng 468'
+    if num:
+        return num.end()
+    return o.org_more.match(text, at).end() if o.cap_next.match(text, at) else at
+
+
+_DETERMINERS = {"này", "đó", "ấy", "kia", "nọ"}
+
+
 def _place_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     """'UBND xã | Châu Tiến', 'thị trấn An | Lạc Thôn': after xã, huyện, ... a capitalised run is the place
     (the name-like run was cut by its family-name syllable); before a person's name at its end
@@ -316,7 +387,7 @@ def _place_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     if len(words) == 3 and words[0] in o.family and not company:
         return end  # 'UBND huyện Nguyễn Văn An': three syllables led by a family name are a person
     if len(words) <= 3:
-        return run.end()
+        return o.org_more.match(text, run.end()).end()
     k = _tail_name(o, words, 2)
     if k <= len(taken):
         return end
@@ -346,12 +417,15 @@ def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
         if o.dependant_before.search(text, max(0, m.start() - 25), m.start()):
             continue  # 'Cố vấn Tổng thống Nga X': X is not the one holding the post
         end = _place_end(o, text, m, _post_end(o, text, m))
+        if end == m.end("title"):
+            end = _lower_run_end(o, text, m, end)  # 'Chủ tịch hiệp hội Bất | động sản': then the compound word
         for _ in range(2):  # 'Trung tâm Ca | nhạc | nhẹ'
             nxt_end = _compound_end(o, text, m, end)
             if nxt_end == end:
                 break
             end = nxt_end
         end = max(m.end("title"), _lower_word_end(o, text, m.end("title"), end))
+        end = _lower_run_end(o, text, m, end)
         org = text[m.end("title"):end]
         if not org.strip() and m.group("title").lower() in o.need_org:
             continue
