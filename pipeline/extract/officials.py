@@ -78,7 +78,7 @@ class OfficialRules:
         self.dash_acronym = rs.compile(r"(?<=[{LO_CH}]) +[-–] +[A-ZĐ&]+$", where="dash_acronym")
         self.school_level = re.compile(rf"(?:^|[^\w])(?:[Tt]rường)(?: +(?:{rules_mod.alternation(lx['school_levels'])}))+ *$")
         self.name = rs.compile(r"(?<![\w])(?:{FAMILY})(?: [{UP_CH}][{LO_CH}]*){1,3}(?![\w])", where="name")
-        self.loose_name = rs.compile(r" +(?:(?:{HONORIFIC}) +)?(?P<name>[{UP_CH}][{LO_CH}]+(?: [{UP_CH}][{LO_CH}]*){1,3})(?![\w])",
+        self.loose_name = rs.compile(r" +(?:(?:{HONORIFIC}) +)?(?P<name>[{UP_CH}][{LO_CH}]+(?: [{UP_CH}][{LO_CH}]*){1,3}(?:-[a-z]{2,})?)(?![\w])",
                                      where="loose_name")
         self.place_before = rs.compile(r"(?:^|[^\w])(?:{PLACE_WORD})\.? *$", where="place_before")
         self.province = rs.compile(r"(?<![\w])(?:{PROVINCE})(?![\w])", where="province")
@@ -103,6 +103,9 @@ class OfficialRules:
         self.family = set(lx["family_names"])
         self.lower_next = rs.compile(r" +[{LO_CH}]", where="lower_next")
         self.country_name = rs.compile(rf"(?:{{PROVINCE}}|{country})(?![\w])", where="country_name")
+        self.country_end = re.compile(rf"(?<![\w])(?:{country})$")
+        # a capitalised honorific after a post begins a new sentence ('... ý kiến của Thủ tướng Ông X, ...')
+        self.cap_honorific = re.compile(r"(?<![\w])(?:Ông|Bà)\s")
         self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
         self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
         self.dependant_before = re.compile(rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['dependants'])}) +$")
@@ -588,7 +591,9 @@ def extract(ctx: Context) -> list[Position]:
                 gap = text[items[k - 1].end:items[k].start]
                 if o.bracket_gap.match(gap):
                     after = (items[k - 1], "official.bracket")
-                elif o.suffix_gap.match(gap):
+                elif o.suffix_gap.match(gap) and not (o.country_end.search(text, max(it.start, it.end - 30), it.end)
+                                                      and o.cap_next.match(text, it.end)):
+                    # 'A, Tổng thống Nga Putin': a foreign post before a one-word name is that name's, not A's
                     after = (items[k - 1], "official.title_after")
             # a chain of posts ending right before a name belongs to that name
             j = i
@@ -598,7 +603,7 @@ def extract(ctx: Context) -> list[Position]:
                 gap = text[items[j].end:items[j + 1].start]
                 # 'ông A, Giám đốc Sở X, ông B, ...': after a name and before ', ông B' the post is A's
                 dash_after = after is not None and "-" in text[after[0].end:items[k].start]
-                if o.honorific_gap.match(gap) and not dash_after and not ("," in gap and (
+                if o.honorific_gap.match(gap) and not dash_after and not o.cap_honorific.search(gap) and not ("," in gap and (
                         after or items[j].end <= items[j].title_end
                         or o.of_before.search(text, max(0, it.start - 8), it.start))):
                     owner[i] = (items[j + 1], "official.title_before")
