@@ -130,11 +130,12 @@ class OfficialRules:
         self.name_head = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['name_heads'] + lx['lower_heads'])})(?![\w])")
         self.name_stops = {w.lower() for w in lx["name_stops"]}
         self.name_stop_nouns = set(lx["name_stop_nouns"])
+        self.number_suffix = re.compile(r" +số +\d+[A-Z]?(?= *(?:$|[,;:)(]| [-–] |\.(?!\d)))")
         self.unit_number = re.compile(r" +\d+[A-Z]?(?=$|[,;:)(]| [-–] |\.(?!\d))")
         self.lower_head = re.compile(rf" +(?:{rules_mod.alternation(lx['lower_heads'])})(?![\w])")
         self.name_closer_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['name_closers'])})$", re.I)
         # where a lower-case run after a body's name may end: punctuation, a spaced dash, the end, a capital
-        self.run_boundary = rs.compile(r"(?:$|[,.;:!?)(\"”“…]| +[-–] | +[{UP_CH}0-9])", where="run_boundary")
+        self.run_boundary = rs.compile(r"(?:$| *[,.;:!?)(\"”“…]| +[-–] | +[{UP_CH}0-9])", where="run_boundary")
 
 
 def _lower_alternation(words: list[str]) -> str:
@@ -429,6 +430,10 @@ def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
             end = nxt_end
         end = max(m.end("title"), _lower_word_end(o, text, m.end("title"), end))
         end = _lower_run_end(o, text, m, end)
+        if end > m.end("title"):
+            num = o.number_suffix.match(text, end)  # 'trường THCS Thượng Hà | số 2'
+            if num:
+                end = num.end()
         org = text[m.end("title"):end]
         if not org.strip() and m.group("title").lower() in o.need_org:
             continue
