@@ -204,6 +204,8 @@ def _names(o: OfficialRules, text: str, posts: list[Item]) -> list[Item]:
             if len(rest.split()) >= 2:
                 found[inside.end + 1] = Item("name", inside.end + 1, e, rest)
                 continue
+            if o.country_end.search(text, max(inside.start, inside.end - 30), inside.end):
+                continue  # 'Ủy ban châu Âu Jean - Claude': the country's last syllable is no family name
         if before is not None:
             nxt = o.run_next.match(text, e)
             words = (nm + (nxt.group(0) if nxt else "")).split()
@@ -336,7 +338,12 @@ def _lower_run_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     heads = list(o.name_head.finditer(text, lo, end))
     if not heads:
         return end
-    after = [w for w in text[heads[-1].end():end].split() if w not in "-–&"]
+    head = heads[-1]
+    before = text[max(lo, head.start() - 12):head.start()].split()
+    if head.start() >= m.end("title") and before and before[-1][:1].isupper() \
+            and text[head.start() - 1:head.start()] == " " and before[-1].lower() not in o.org_words_lower:
+        return end  # 'Bộ Quốc Phòng | nhắc lại': a head inside a capitalised name is no head
+    after = [w for w in text[head.end():end].split() if w not in "-–&"]
     if len(after) > 4 or o.name_closer_end.search(text, max(lo, end - 12), end) \
             or (after and (after[-1].isupper() or any(ch.isdigit() for ch in after[-1]))) \
             or o.place_end.search(text, lo, end):
@@ -357,8 +364,10 @@ def _lower_run(o: OfficialRules, text: str, end: int, at: int, n0: int) -> int:
             at, n = nxt.end(), n + 2
             continue
         if word in o.name_stops or pair in o.name_stops:
-            if word in _DETERMINERS or word == "và" or not n:
-                return end  # 'công ty | này': a common noun phrase, not a name
+            if word in _DETERMINERS or word == "và" or n < 2:
+                # 'công ty | này': a common noun phrase; 'công ty chính | là': one syllable before a stop word
+                # is as often a verb or an adjective as a name's
+                return end
             return at if not text.endswith(" và", 0, at) else end
         if word == "và" and not (nxt and nxt.group(1) not in o.name_stops):
             return at if n else end
