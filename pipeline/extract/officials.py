@@ -131,11 +131,11 @@ class OfficialRules:
         self.name_stops = {w.lower() for w in lx["name_stops"]}
         self.name_stop_nouns = set(lx["name_stop_nouns"])
         self.number_suffix = re.compile(r" +số +\d+[A-Z]?(?= *(?:$|[,;:)(]| [-–] |\.(?!\d)))")
-        self.unit_number = re.compile(r" +\d+[A-Z]?(?=$|[,;:)(]| [-–] |\.(?!\d))")
+        self.unit_number = re.compile(r" +\d{1,3}[A-Z]?(?=$|[,;:)(]| [-–] |\.(?!\d))")
         self.lower_head = re.compile(rf" +(?:{rules_mod.alternation(lx['lower_heads'])})(?![\w])")
         self.name_closer_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['name_closers'])})$", re.I)
         # where a lower-case run after a body's name may end: punctuation, a spaced dash, the end, a capital
-        self.run_boundary = rs.compile(r"(?:$| *[,.;:!?)(\"”“…]| +[-–] | +[{UP_CH}0-9])", where="run_boundary")
+        self.run_boundary = rs.compile(r"(?:$| *[,.;:!?)(\"”“…]| +[-–] | +[{UP_CH}])", where="run_boundary")
 
 
 def _lower_alternation(words: list[str]) -> str:
@@ -344,6 +344,9 @@ def _lower_run_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
             and text[head.start() - 1:head.start()] == " " and before[-1].lower() not in o.org_words_lower:
         return end  # 'Bộ Quốc Phòng | nhắc lại': a head inside a capitalised name is no head
     after = [w for w in text[head.end():end].split() if w not in "-–&"]
+    if after and after[-1][:1].isupper() and after[-1] != after[0] or after and after[-1][:1].isupper() and len(after) == 1 \
+            and after[-1].lower() not in o.org_words_lower:
+        return end  # 'Hội đồng thành viên Mobifone | dịp ...': a proper name (a brand, a place) ends the body's name
     if len(after) > 4 or o.name_closer_end.search(text, max(lo, end - 12), end) \
             or (after and (after[-1].isupper() or any(ch.isdigit() for ch in after[-1]))) \
             or o.place_end.search(text, lo, end):
@@ -372,11 +375,11 @@ def _lower_run(o: OfficialRules, text: str, end: int, at: int, n0: int) -> int:
         if word == "và" and not (nxt and nxt.group(1) not in o.name_stops):
             return at if n else end
         at, n = w.end(), n + 1
+    num = o.unit_number.match(text, at)  # 'công ty xây dựng 468'
+    if n and num and not text.endswith(" và", 0, at):
+        return num.end()
     if not n or not o.run_boundary.match(text, at) or text.endswith(" và", 0, at):
         return end
-    num = o.unit_number.match(text, at)  # 'công ty xây dựng 468'
-    if num:
-        return num.end()
     return o.org_more.match(text, at).end() if o.cap_next.match(text, at) else at
 
 
