@@ -55,7 +55,9 @@ class OfficialRules:
         numbered = rf"(?:{rules_mod.alternation(lx['numbered_units'])}) +\d+[A-Z]?"
         country = rules_mod.alternation(lx["countries"])
         no_rank = r"(?!(?:{HONORIFIC})(?![\w]))"
-        word = rf"(?:{numbered}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{no_rank}{{CAPWORD}})"
+        # P., Q., TX., TT., H., X.: a place level abbreviated, then the place (UBND P. Đa Kao, Q. 3)
+        place_abbr = rf"(?:P|Q|H|X|TX|TT)\.(?= +{no_start}[{{UP_CH}}]| *\d)"
+        word = rf"(?:{numbered}|{place_abbr}|{no_verb}{org_word}|{no_title}{abbr}|[IVXLC]+|{no_title}{no_start}{no_rank}{{CAPWORD}})"
         joined = (rf"(?:(?:(?:{joiner}) +|- +|-(?=[A-ZĐ]))(?!{name_ahead}){no_title}{no_rank}"
                   rf"(?:{org_word}|{no_start}(?![A-ZĐ][A-ZĐ]){{CAPWORD}})"
                   rf"|(?<=[A-ZĐ&] )(?:(?:{joiner})|-) +{abbr})")
@@ -76,7 +78,7 @@ class OfficialRules:
         self.dash_acronym = rs.compile(r"(?<=[{LO_CH}]) +[-–] +[A-ZĐ&]+$", where="dash_acronym")
         self.school_level = re.compile(rf"(?:^|[^\w])(?:[Tt]rường)(?: +(?:{rules_mod.alternation(lx['school_levels'])}))+ *$")
         self.name = rs.compile(r"(?<![\w])(?:{FAMILY})(?: [{UP_CH}][{LO_CH}]*){1,3}(?![\w])", where="name")
-        self.loose_name = rs.compile(r" +(?:(?:{HONORIFIC}) +)?(?P<name>[{UP_CH}][{LO_CH}]+(?: [{UP_CH}][{LO_CH}]*){1,3})(?![\w])",
+        self.loose_name = rs.compile(r" +(?:(?:{HONORIFIC}) +)?(?P<name>[{UP_CH}][{LO_CH}]+(?: [{UP_CH}][{LO_CH}]*){1,3}(?:-[a-z]{2,})?)(?![\w])",
                                      where="loose_name")
         self.place_before = rs.compile(r"(?:^|[^\w])(?:{PLACE_WORD})\.? *$", where="place_before")
         self.province = rs.compile(r"(?<![\w])(?:{PROVINCE})(?![\w])", where="province")
@@ -101,6 +103,9 @@ class OfficialRules:
         self.family = set(lx["family_names"])
         self.lower_next = rs.compile(r" +[{LO_CH}]", where="lower_next")
         self.country_name = rs.compile(rf"(?:{{PROVINCE}}|{country})(?![\w])", where="country_name")
+        self.country_end = re.compile(rf"(?<![\w])(?:{country})$")
+        # a capitalised honorific after a post begins a new sentence ('... ý kiến của Thủ tướng Ông X, ...')
+        self.cap_honorific = re.compile(r"(?<![\w])(?:Ông|Bà)\s")
         self.place_end = rs.compile(rf"(?<![\w])(?:{{PROVINCE}}|{country})$", where="place_end")
         self.org_word_end = rs.compile(rf"(?<![\w]){org_word}$", where="org_word_end")
         self.dependant_before = re.compile(rf"(?:^|[^\w])(?:{rules_mod.alternation(lx['dependants'])}) +$")
@@ -122,6 +127,15 @@ class OfficialRules:
         self.cut_about = re.compile(r"\s+về\s.*$")
         self.org_words_lower = {w.lower() for w in lx["org_words"]}
         self.need_org = {w.lower() for w in lx["titles_need_org"]}
+        self.name_head = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['name_heads'] + lx['lower_heads'])})(?![\w])")
+        self.name_stops = {w.lower() for w in lx["name_stops"]}
+        self.name_stop_nouns = set(lx["name_stop_nouns"])
+        self.number_suffix = re.compile(r" +số +\d+[A-Z]?(?= *(?:$|[,;:)(]| [-–] |\.(?!\d)))")
+        self.unit_number = re.compile(r" +\d{1,3}[A-Z]?(?=$|[,;:)(]| [-–] |\.(?!\d))")
+        self.lower_head = re.compile(rf" +(?:{rules_mod.alternation(lx['lower_heads'])})(?![\w])")
+        self.name_closer_end = re.compile(rf"(?<![\w])(?:{rules_mod.alternation(lx['name_closers'])})$", re.I)
+        # where a lower-case run after a body's name may end: punctuation, a spaced dash, the end, a capital
+        self.run_boundary = rs.compile(r"(?:$| *[,.;:!?)(\"”“…]| +[-–] | +[{UP_CH}])", where="run_boundary")
 
 
 def _lower_alternation(words: list[str]) -> str:
@@ -190,6 +204,8 @@ def _names(o: OfficialRules, text: str, posts: list[Item]) -> list[Item]:
             if len(rest.split()) >= 2:
                 found[inside.end + 1] = Item("name", inside.end + 1, e, rest)
                 continue
+            if o.country_end.search(text, max(inside.start, inside.end - 30), inside.end):
+                continue  # 'Ủy ban châu Âu Jean - Claude': the country's last syllable is no family name
         if before is not None:
             nxt = o.run_next.match(text, e)
             words = (nm + (nxt.group(0) if nxt else "")).split()
@@ -299,6 +315,77 @@ def _compound_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     return o.org_more.match(text, nxt.end()).end()
 
 
+_LOWER_RUN_MAX = 5
+
+
+def _lower_run_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
+    """'Cục Kiểm soát | thủ tục hành chính', 'Tổng công ty | hóa chất', 'Trưởng phòng Quản lý | sức khỏe môi
+    trường': after a body's head (name_heads, also a title's tail) a name in sentence case goes on in lower case;
+    'Chủ tịch | hiệp hội Bất động sản': a lower-case head right after a title begins the body's name.
+    The run takes at most five lower-case syllables and stops before a word of name_stops (a verb of speech
+    or action, an aspect word, a preposition, a determiner); it is taken only if it ends at a clear boundary
+    (punctuation, a spaced dash, the end, a capital, or such a stop word), else the post stays as it was."""
+    if not o.lower_word.match(text, end):
+        return end
+    if end == m.end("title"):
+        h = o.lower_head.match(text, end)
+        if not h:
+            return end
+        if o.cap_next.match(text, h.end()):
+            return o.org_more.match(text, h.end()).end()
+        return max(end, _lower_run(o, text, h.end(), h.end(), 0))
+    lo = max(m.start(), end - 60)
+    heads = list(o.name_head.finditer(text, lo, end))
+    if not heads:
+        return end
+    head = heads[-1]
+    before = text[max(lo, head.start() - 12):head.start()].split()
+    if head.start() >= m.end("title") and before and before[-1][:1].isupper() \
+            and text[head.start() - 1:head.start()] == " " and before[-1].lower() not in o.org_words_lower:
+        return end  # 'Bộ Quốc Phòng | nhắc lại': a head inside a capitalised name is no head
+    after = [w for w in text[head.end():end].split() if w not in "-–&"]
+    if after and after[-1][:1].isupper() and after[-1] != after[0] or after and after[-1][:1].isupper() and len(after) == 1 \
+            and after[-1].lower() not in o.org_words_lower:
+        return end  # 'Hội đồng thành viên Mobifone | dịp ...': a proper name (a brand, a place) ends the body's name
+    if len(after) > 4 or o.name_closer_end.search(text, max(lo, end - 12), end) \
+            or (after and (after[-1].isupper() or any(ch.isdigit() for ch in after[-1]))) \
+            or o.place_end.search(text, lo, end):
+        return end
+    return _lower_run(o, text, end, end, len(after))
+
+
+def _lower_run(o: OfficialRules, text: str, end: int, at: int, n0: int) -> int:
+    n = 0
+    while n < _LOWER_RUN_MAX:
+        w = o.lower_word.match(text, at)
+        if not w:
+            break
+        word = w.group(1)
+        nxt = o.lower_word.match(text, w.end())
+        pair = f"{word} {nxt.group(1)}" if nxt else ""
+        if pair in o.name_stop_nouns:
+            at, n = nxt.end(), n + 2
+            continue
+        if word in o.name_stops or pair in o.name_stops:
+            if word in _DETERMINERS or word == "và" or n < 2:
+                # 'công ty | này': a common noun phrase; 'công ty chính | là': one syllable before a stop word
+                # is as often a verb or an adjective as a name's
+                return end
+            return at if not text.endswith(" và", 0, at) else end
+        if word == "và" and not (nxt and nxt.group(1) not in o.name_stops):
+            return at if n else end
+        at, n = w.end(), n + 1
+    num = o.unit_number.match(text, at)  # 'công ty xây dựng 468'
+    if n and num and not text.endswith(" và", 0, at):
+        return num.end()
+    if not n or not o.run_boundary.match(text, at) or text.endswith(" và", 0, at):
+        return end
+    return o.org_more.match(text, at).end() if o.cap_next.match(text, at) else at
+
+
+_DETERMINERS = {"này", "đó", "ấy", "kia", "nọ"}
+
+
 def _place_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     """'UBND xã | Châu Tiến', 'thị trấn An | Lạc Thôn': after xã, huyện, ... a capitalised run is the place
     (the name-like run was cut by its family-name syllable); before a person's name at its end
@@ -316,7 +403,7 @@ def _place_end(o: OfficialRules, text: str, m: re.Match, end: int) -> int:
     if len(words) == 3 and words[0] in o.family and not company:
         return end  # 'UBND huyện Nguyễn Văn An': three syllables led by a family name are a person
     if len(words) <= 3:
-        return run.end()
+        return o.org_more.match(text, run.end()).end()
     k = _tail_name(o, words, 2)
     if k <= len(taken):
         return end
@@ -346,12 +433,19 @@ def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
         if o.dependant_before.search(text, max(0, m.start() - 25), m.start()):
             continue  # 'Cố vấn Tổng thống Nga X': X is not the one holding the post
         end = _place_end(o, text, m, _post_end(o, text, m))
+        if end == m.end("title"):
+            end = _lower_run_end(o, text, m, end)  # 'Chủ tịch hiệp hội Bất | động sản': then the compound word
         for _ in range(2):  # 'Trung tâm Ca | nhạc | nhẹ'
             nxt_end = _compound_end(o, text, m, end)
             if nxt_end == end:
                 break
             end = nxt_end
         end = max(m.end("title"), _lower_word_end(o, text, m.end("title"), end))
+        end = _lower_run_end(o, text, m, end)
+        if end > m.end("title"):
+            num = o.number_suffix.match(text, end)  # 'trường THCS Thượng Hà | số 2'
+            if num:
+                end = num.end()
         org = text[m.end("title"):end]
         if not org.strip() and m.group("title").lower() in o.need_org:
             continue
@@ -514,7 +608,9 @@ def extract(ctx: Context) -> list[Position]:
                 gap = text[items[k - 1].end:items[k].start]
                 if o.bracket_gap.match(gap):
                     after = (items[k - 1], "official.bracket")
-                elif o.suffix_gap.match(gap):
+                elif o.suffix_gap.match(gap) and not (o.country_end.search(text, max(it.start, it.end - 30), it.end)
+                                                      and o.cap_next.match(text, it.end)):
+                    # 'A, Tổng thống Nga Putin': a foreign post before a one-word name is that name's, not A's
                     after = (items[k - 1], "official.title_after")
             # a chain of posts ending right before a name belongs to that name
             j = i
@@ -524,7 +620,7 @@ def extract(ctx: Context) -> list[Position]:
                 gap = text[items[j].end:items[j + 1].start]
                 # 'ông A, Giám đốc Sở X, ông B, ...': after a name and before ', ông B' the post is A's
                 dash_after = after is not None and "-" in text[after[0].end:items[k].start]
-                if o.honorific_gap.match(gap) and not dash_after and not ("," in gap and (
+                if o.honorific_gap.match(gap) and not dash_after and not o.cap_honorific.search(gap) and not ("," in gap and (
                         after or items[j].end <= items[j].title_end
                         or o.of_before.search(text, max(0, it.start - 8), it.start))):
                     owner[i] = (items[j + 1], "official.title_before")
