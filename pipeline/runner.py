@@ -163,10 +163,12 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
 
 
 def warm_up() -> None:
-    """Load the sentence splitter (before any fork, so the workers share it)."""
+    """Load the sentence splitter and the extractors' models (before any fork, so the workers share them)."""
+    from .extract import warm_up as load_models
     from .segment import segment
 
     segment("Khởi động.")
+    load_models()
 
 
 def extract_rows(article: Article, rules_hash: str) -> dict[str, list[tuple]]:

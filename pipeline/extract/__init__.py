@@ -70,3 +70,12 @@ def load_all() -> dict:
         "deadline": deadlines.deadline_rules(),
         "link": links.link_rules(),
     }
+
+
+def warm_up() -> None:
+    """Load what the extractors otherwise load on first use (the counts tagger's model, the word
+    list of officials), so that forked workers share one copy instead of each loading its own."""
+    from . import counts, officials
+
+    counts._tagger()("hai con")
+    officials._dictionary()
