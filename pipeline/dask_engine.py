@@ -232,9 +232,6 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
         if cluster is not None:
             cluster.close()
     guard.ignore()  # all saved: a signal now changes nothing
-    stats["seconds"] = round(time.perf_counter() - t0, 3)
-    store.finish_run(db, run_id, stats)
-    store.checkpoint(db, limit=0)
-    stats["run"] = run_id
-    stats["skipped"] = skipped
-    return stats
+    from .runner import finish
+
+    return finish(db, run_id, stats, skipped, t0)

@@ -154,6 +154,11 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
     if progress is not None:
         progress.close()
     guard.ignore()  # all saved: a signal now changes nothing
+    return finish(db, run_id, stats, skipped, t0)
+
+
+def finish(db, run_id: int, stats: dict, skipped: list, t0: float) -> dict:
+    """A run that saved everything: its runs row completed, the log truncated, its statistics returned."""
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     store.finish_run(db, run_id, stats)
     store.checkpoint(db, limit=0)
