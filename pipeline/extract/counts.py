@@ -13,7 +13,7 @@ from typing import Optional
 
 from ..schemas import Count
 
-from .. import numbers
+from .. import anchors, numbers
 from .. import rules as rules_mod
 from . import Candidate, Context, select
 
@@ -178,7 +178,7 @@ def extract(ctx: Context) -> list[Count]:
     text = ctx.text
     cands = []
     for prio, rule in enumerate(("count.noun", "count.cardinal", "count.percent", "count.fraction")):
-        for m in cr.rs.compiled[rule].finditer(text):
+        for m in anchors.finditer(cr.rs.compiled[rule], text):
             # the cheap look-ups first: count.noun matches nearly every numeral word ('một số', 'năm nay')
             if rule == "count.noun" and (m.group("w").lower() in cr.not_nouns
                                          or m.group("num").lower() in cr.noun_skip_numerals):

@@ -9,6 +9,7 @@ from typing import Optional
 
 from ..schemas import DateValue
 
+from .. import anchors
 from .. import rules as rules_mod
 from . import Candidate, Context, select
 
@@ -122,7 +123,7 @@ def candidates(ctx: Context, unit_check=None) -> list[Candidate]:
     text = ctx.text
     out: list[Candidate] = []
     for prio, rule in enumerate(reversed(dr.order)):
-        for m in dr.rs.compiled[rule].finditer(text):
+        for m in anchors.finditer(dr.rs.compiled[rule], text):
             if ctx.is_claimed(m.start(), m.end()):
                 continue
             if unit_check and rule in ("date.dm_numeric_bare", "date.year_bare") and unit_check(text, m.end()):

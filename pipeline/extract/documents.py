@@ -7,6 +7,7 @@ from typing import Optional
 
 from ..schemas import DocumentRef
 
+from .. import anchors
 from .. import rules as rules_mod
 from . import Candidate, Context, select
 from .dates import date_at
@@ -327,10 +328,10 @@ def extract(ctx: Context) -> list[DocumentRef]:
     text = ctx.text
     cands = []
     for prio, rule in enumerate(("document.bare_ref", "document.state_ref", "document.party_ref", "document.law_ref")):
-        for m in dr.rs.compiled[rule].finditer(text):
+        for m in anchors.finditer(dr.rs.compiled[rule], text):
             s = m.start("number") if rule == "document.bare_ref" else m.start()
             cands.append(Candidate(s, m.end(), rule, m.groupdict(), priority=prio))
-    for m in dr.bare_lower.finditer(text):
+    for m in anchors.finditer(dr.bare_lower, text):
         lt = dr.bare_lower_type.search(text, max(0, m.start() - 30), m.start())
         if lt:
             groups = {"type": None, "so": None, **m.groupdict(), "ltype": lt.group("ltype")}

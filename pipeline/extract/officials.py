@@ -20,7 +20,7 @@ from typing import Optional
 
 from ..schemas import Position
 
-from .. import canon
+from .. import anchors, canon
 from .. import rules as rules_mod
 from . import Context
 
@@ -429,7 +429,7 @@ def _lower_word_end(o: OfficialRules, text: str, org_start: int, end: int) -> in
 
 def _posts(o: OfficialRules, text: str, pattern: re.Pattern) -> list[Item]:
     out = []
-    for m in pattern.finditer(text):
+    for m in anchors.finditer(pattern, text):
         if o.dependant_before.search(text, max(0, m.start() - 25), m.start()):
             continue  # 'Cố vấn Tổng thống Nga X': X is not the one holding the post
         end = _place_end(o, text, m, _post_end(o, text, m))
