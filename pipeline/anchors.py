@@ -183,17 +183,19 @@ class Registry:
     """Every planned pattern's anchors and the one scan that finds them all."""
 
     def __init__(self):
-        self.plans: dict[re.Pattern, Optional[Plan]] = {}
+        self.plans: dict[int, tuple[re.Pattern, Optional[Plan]]] = {}
         self.anchors: list[str] = []
         self.generation = 0
         self.scanner: Optional[re.Pattern] = None
 
     def plan(self, pattern: re.Pattern) -> Optional[Plan]:
+        # by identity: hashing a compiled pattern reads its whole program every time
         try:
-            return self.plans[pattern]
+            return self.plans[id(pattern)][1]
         except KeyError:
             pass
-        p = self.plans[pattern] = plan(pattern)
+        p = plan(pattern)
+        self.plans[id(pattern)] = (pattern, p)  # the pattern kept alive, so that its id is not reused
         if p is not None and not p.anchors <= set(self.anchors):
             self.anchors = sorted(set(self.anchors) | p.anchors, key=lambda a: (-len(a), a))
             # a word start: after a non-word character (the text is scanned with a space before it)
