@@ -28,6 +28,9 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse as P  # type: ignore
 
 _DIGITS = frozenset("0123456789")
+# any white space ('KH\s', 'Chủ tịch '), written ' ' in anchors and found as \s by the scan
+_SPACE = frozenset(" ")
+_WHITE = re.compile(r"\s")
 _MAX_CLASS = 10  # a leading class of more letters than this anchors nothing useful
 _MAX_ANCHORS = 2000  # alternatives spelled out into anchors, at most
 
@@ -36,17 +39,18 @@ class Plan:
     """A pattern's anchors: a match starts at a word start, with one of these lower-cased prefixes."""
 
     __slots__ = ("pattern", "anchors", "_keys", "_generation")
+    _keys: frozenset[str]
 
     def __init__(self, pattern: re.Pattern, anchors: frozenset[str]):
         self.pattern = pattern
         self.anchors = anchors
-        self._keys: tuple[str, ...] = ()
+        self._keys = frozenset()
         self._generation = -1
 
-    def keys(self, registry: "Registry") -> tuple[str, ...]:
+    def keys(self, registry: "Registry") -> frozenset[str]:
         """The index keys that can hold a match: every scanned anchor that one of ours is a prefix of."""
         if self._generation != registry.generation:
-            self._keys = tuple(k for k in registry.anchors if any(k.startswith(a) for a in self.anchors))
+            self._keys = frozenset(k for k in registry.anchors if any(k.startswith(a) for a in self.anchors))
             self._generation = registry.generation
         return self._keys
 
@@ -71,17 +75,19 @@ def _word_start_guard(op, av) -> bool:
 _START_GUARDS = (C.AT_BEGINNING, C.AT_BEGINNING_LINE, C.AT_BEGINNING_STRING, C.AT_BOUNDARY)
 
 
-def _leads(items: list, guarded: bool) -> tuple[set[str], bool, bool]:
+_STOP = None  # a continuation that ends the anchor (after a repetition, which may come again)
+
+
+def _leads(items: list, guarded: bool, then: Optional[tuple] = ()) -> tuple[set[str], bool, bool]:
     """(the literal prefixes a match of items starts with, whether it can match empty, whether
     every empty match passed a word-start lookbehind).
 
+    then: the item lists that follow these items, which a literal prefix runs on into.
     Every path must pass a word-start lookbehind before its first character (guarded says
     one was passed); otherwise, or where a path starts with no literal, _Unanchored."""
-    prefixes = {""}
     for i, (op, av) in enumerate(items):
-        if prefixes != {""}:
-            prefixes, _ = _extend(prefixes, items[i:])
-            break
+        rest = items[i + 1:]
+        after = _STOP if then is _STOP else (rest,) + then
         if op == C.ASSERT_NOT or op == C.ASSERT:
             guarded = guarded or _word_start_guard(op, av)
             continue
@@ -92,59 +98,64 @@ def _leads(items: list, guarded: bool) -> tuple[set[str], bool, bool]:
         if chars is not None:
             if not guarded or not all(c.isalnum() for c in chars):
                 raise _Unanchored
-            prefixes = set(chars)
-            continue
-        rest = items[i + 1:]
+            return _extend(set(chars), rest, then), False, guarded
         if op == C.BRANCH:
             out, nullable, guards = set(), False, True
             for branch in av[1]:
-                got, empty, g = _leads(list(branch), guarded)
+                got, empty, g = _leads(list(branch), guarded, after)
                 out |= got
                 if empty:
                     nullable, guards = True, guards and g
         elif op == C.SUBPATTERN:
-            out, nullable, guards = _leads(list(av[3]), guarded)
+            out, nullable, guards = _leads(list(av[3]), guarded, after)
         elif op in (C.MAX_REPEAT, C.MIN_REPEAT) or op == getattr(C, "POSSESSIVE_REPEAT", None):
             lo, _, sub = av
-            out, nullable, guards = _leads(list(sub), guarded)
+            out, nullable, guards = _leads(list(sub), guarded, _STOP)
             if lo == 0:  # the path that skips it passed only the guards before it
                 guards = (guards and guarded) if nullable else guarded
                 nullable = True
-        else:  # AT (^, \b), a backreference, a wide class: could start anywhere
+        else:  # AT (^ in a line, \b), a backreference, a wide class: could start anywhere
             raise _Unanchored
         if nullable:
-            more, empty, g = _leads(rest, guards)
+            more, empty, g = _leads(rest, guards, then)
             return out | more, empty, g
         return out, False, guarded
-    if prefixes != {""}:
-        return prefixes, False, guarded
     return set(), True, guarded
 
 
-def _extend(prefixes: set[str], items) -> tuple[set[str], bool]:
-    """The prefixes made longer by the letters that follow them (into groups and alternatives);
-    True once something other than a letter stops them. A digit anchors by itself, and an
-    anchor is the start of one word."""
-    for op, av in items:
+def _extend(prefixes: set[str], items, then: Optional[tuple] = _STOP) -> set[str]:
+    """The prefixes made longer by the literal characters that follow them, into groups,
+    alternatives and what follows them ('chủ tịch' as well as 'chủ'); a digit anchors by itself."""
+    for i, (op, av) in enumerate(items):
         if any(p[-1:] in _DIGITS for p in prefixes):
-            return prefixes, True
-        chars = _chars(op, av)
+            return prefixes
+        after = _STOP if then is _STOP else (items[i + 1:],) + then
+        chars = _chars(op, av) if not _is_space(op, av) else _SPACE
         if chars is not None:
-            if not all(c.isalnum() for c in chars):
-                return prefixes, True
+            if len(prefixes) * len(chars) > _MAX_ANCHORS:
+                return prefixes
             prefixes = {p + c for p in prefixes for c in chars}
         elif op == C.SUBPATTERN:
-            prefixes, stopped = _extend(prefixes, av[3])
-            if stopped:
-                return prefixes, True
+            return _extend(prefixes, list(av[3]), after)
         elif op == C.BRANCH:
             out: set[str] = set()
             for branch in av[1]:
-                out |= _extend(prefixes, branch)[0]
-            return (out, True) if len(out) <= _MAX_ANCHORS else (prefixes, True)
+                out |= _extend(prefixes, list(branch), after)
+                if len(out) > _MAX_ANCHORS:
+                    return prefixes
+            return out
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
+            # 'KH\s+', 'Thủ tướng +': the first repetition is there, whatever follows it
+            return _extend(prefixes, list(av[2]), _STOP)
         else:
-            return prefixes, True
-    return prefixes, False
+            return prefixes
+    if then is _STOP or not then:
+        return prefixes
+    return _extend(prefixes, then[0], then[1:])
+
+
+def _is_space(op, av) -> bool:
+    return op == C.IN and av == [(C.CATEGORY, C.CATEGORY_SPACE)]
 
 
 def _chars(op, av) -> Optional[set[str]]:
@@ -185,6 +196,7 @@ class Registry:
     def __init__(self):
         self.plans: dict[int, tuple[re.Pattern, Optional[Plan]]] = {}
         self.anchors: list[str] = []
+        self.anchor_set: frozenset[str] = frozenset()
         self.generation = 0
         self.scanner: Optional[re.Pattern] = None
 
@@ -198,6 +210,7 @@ class Registry:
         self.plans[id(pattern)] = (pattern, p)  # the pattern kept alive, so that its id is not reused
         if p is not None and not p.anchors <= set(self.anchors):
             self.anchors = sorted(set(self.anchors) | p.anchors, key=lambda a: (-len(a), a))
+            self.anchor_set = frozenset(self.anchors)
             # a word start: after a non-word character (the text is scanned with a space before it)
             self.scanner = re.compile(r"\W(?=(" + _trie(self.anchors) + "))")
             self.generation += 1
@@ -218,11 +231,15 @@ def _trie(words: list[str]) -> str:
 
 
 def _emit(node: dict) -> str:
-    branches = [re.escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
+    branches = [_escape(ch) + _emit(child) for ch, child in sorted(node.items()) if ch]
     if not branches:
         return ""
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if "" in node else body
+
+
+def _escape(ch: str) -> str:
+    return r"\s" if ch == " " else re.escape(ch)
 
 
 REGISTRY = Registry()
@@ -242,9 +259,13 @@ class Index:
         self.usable = len(low) == len(text) and registry.scanner is not None
         if self.usable:
             at = self.at
+            known = registry.anchor_set
             for m in registry.scanner.finditer(" " + low):
                 # the longest anchor found; a shorter one that is its prefix is found through Plan.keys
-                at.setdefault(m.group(1), []).append(m.start())
+                key = m.group(1)
+                if key not in known:  # white space other than ' '
+                    key = _WHITE.sub(" ", key)
+                at.setdefault(key, []).append(m.start())
 
 
 _last: list = [None]
@@ -270,7 +291,10 @@ def finditer(pattern: re.Pattern, text: str, registry: Registry = REGISTRY) -> I
         return
     at = idx.at
     keys = p.keys(registry)
-    lists = [at[k] for k in keys if k in at]
+    if len(keys) < len(at):
+        lists = [at[k] for k in keys if k in at]
+    else:
+        lists = [v for k, v in at.items() if k in keys]
     if not lists:
         return
     positions = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
