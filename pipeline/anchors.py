@@ -144,8 +144,8 @@ def _extend(prefixes: set[str], items, then: Optional[tuple] = _STOP) -> set[str
                 if len(out) > _MAX_ANCHORS:
                     return prefixes
             return out
-        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
-            # 'KH\s+', 'Thủ tướng +': the first repetition is there, whatever follows it
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT) and av[0] >= 1:
+            # 'KH\s+', 'Nguyễn(?: [A-Z]...){1,3}': the first repetition is there, whatever follows it
             return _extend(prefixes, list(av[2]), _STOP)
         else:
             return prefixes

@@ -10,6 +10,7 @@ from typing import Optional
 
 from .schemas import Article, DateValue, DocumentRef
 
+from . import anchors
 from . import rules as rules_mod
 from .extract.dates import bounds, with_year
 
@@ -139,7 +140,7 @@ def _kind(text: str, d: DateValue, rr: ReferenceRules) -> str:
 
 
 def _present_year(text: str, rr: ReferenceRules) -> Optional[int]:
-    m = rr.present_year.search(text)
+    m = next(anchors.finditer(rr.present_year, text), None)
     return int(m.group(1) or m.group(2)) if m else None
 
 

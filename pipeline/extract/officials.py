@@ -189,7 +189,7 @@ def _names(o: OfficialRules, text: str, posts: list[Item]) -> list[Item]:
     found: dict[int, Item] = {}
     ends = {p.end: p for p in posts}
     starts = [p.start for p in posts]
-    for m in o.name.finditer(text):
+    for m in anchors.finditer(o.name, text):
         s, e, nm = m.start(), m.end(), m.group(0)
         if _is_place(o, text, s, nm):
             continue
@@ -522,7 +522,7 @@ def _clauses(o: OfficialRules, ctx: Context):
 def extract(ctx: Context) -> list[Position]:
     o = official_rules()
     text = ctx.text
-    provinces = {m.group(0) for m in o.province.finditer(text)}
+    provinces = {m.group(0) for m in anchors.finditer(o.province, text)}
     place = next(iter(provinces)) if len(provinces) == 1 else None
     found: list[Position] = []
 
