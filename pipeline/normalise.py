@@ -22,8 +22,13 @@ def _build_tone_table() -> tuple[re.Pattern, dict[str, str]]:
                     new = unicodedata.normalize("NFC", f + tone + s)
                     old = unicodedata.normalize("NFC", f + s + tone)
                     table[old] = new
-    alternation = "|".join(sorted(map(re.escape, table), key=len, reverse=True))
-    return re.compile(rf"(?<![qQ])(?:{alternation})(?![^\W\d_])"), table
+    # each first vowel with the marked vowels that can follow it ('o[àá...]'), led by a lookahead on
+    # the first vowel so the regex engine only stops at an o or a u
+    seconds: dict[str, set[str]] = {}
+    for old in table:
+        seconds.setdefault(old[0], set()).add(old[1])
+    pairs = "|".join(f"{re.escape(f)}[{''.join(sorted(s))}]" for f, s in sorted(seconds.items()))
+    return re.compile(rf"(?=[{''.join(sorted(seconds))}])(?<![qQ])(?:{pairs})(?![^\W\d_])"), table
 
 
 _TONE_RE, _TONE_TABLE = _build_tone_table()

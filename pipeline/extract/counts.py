@@ -7,6 +7,7 @@ as a noun or a classifier (count.noun): the few spans a closed list cannot decid
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from typing import Optional
@@ -118,13 +119,23 @@ def _tagger():
     return pos_tag
 
 
+_quotes_of: list = [None, []]  # the last text and where its quote marks are
+
+
+def _quote_marks(text: str) -> list[int]:
+    if _quotes_of[0] is not text:
+        _quotes_of[:] = [text, [m.start() for m in _QUOTES.finditer(text)]]
+    return _quotes_of[1]
+
+
 def _inside_quotes(text: str, start: int) -> bool:
     """Inside a short quoted name or slogan ('"khoán 10"', 'Đề án "... 1 triệu căn hộ ..."')."""
     line_start = text.rfind("\n", 0, start) + 1
-    quotes = [m.start() for m in _QUOTES.finditer(text, line_start, start)]
-    if len(quotes) % 2 == 0:
+    marks = _quote_marks(text)
+    first, last = bisect.bisect_left(marks, line_start), bisect.bisect_left(marks, start)
+    if (last - first) % 2 == 0:
         return False
-    opened = quotes[-1]
+    opened = marks[last - 1]
     return start - opened <= _QUOTED_NAME_MAX and not _SENT_END.search(text, opened, start)
 
 
