@@ -190,6 +190,35 @@ def plan(pattern: re.Pattern) -> Optional[Plan]:
     return Plan(pattern, frozenset(a[0] if a[0] in _DIGITS else a for a in anchors))
 
 
+def required_literal(pattern: re.Pattern) -> Optional[str]:
+    """The longest run of literal characters every match contains ('Số' in '(?m)^[ \\t|]*Số\\s*:'),
+    if any: where the text lacks it, an unanchored pattern need not scan it. Case-sensitive
+    patterns only."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        tree = P.parse(pattern.pattern, pattern.flags)
+    except (re.error, TypeError, ValueError, RecursionError):
+        return None
+    runs: list[str] = []
+
+    def walk(items) -> None:
+        run = ""
+        for op, av in items:
+            if op == C.LITERAL:
+                run += chr(av)
+                continue
+            runs.append(run)
+            run = ""
+            if op == C.SUBPATTERN and not (av[1] & re.IGNORECASE):
+                walk(list(av[3]))  # a group (not an alternative, not optional) is always there
+        runs.append(run)
+
+    walk(list(tree))
+    best = max(runs, key=len, default="")
+    return best if len(best) >= 2 else None
+
+
 class Registry:
     """Every planned pattern's anchors and the one scan that finds them all."""
 
@@ -197,8 +226,10 @@ class Registry:
         self.plans: dict[int, tuple[re.Pattern, Optional[Plan]]] = {}
         self.anchors: list[str] = []
         self.anchor_set: frozenset[str] = frozenset()
+        self.required: dict[int, Optional[str]] = {}  # of the patterns without anchors
         self.generation = 0
-        self.scanner: Optional[re.Pattern] = None
+        self._scanner: Optional[re.Pattern] = None
+        self._scanner_generation = -1
 
     def plan(self, pattern: re.Pattern) -> Optional[Plan]:
         # by identity: hashing a compiled pattern reads its whole program every time
@@ -208,13 +239,22 @@ class Registry:
             pass
         p = plan(pattern)
         self.plans[id(pattern)] = (pattern, p)  # the pattern kept alive, so that its id is not reused
+        if p is None:
+            self.required[id(pattern)] = required_literal(pattern)
         if p is not None and not p.anchors <= set(self.anchors):
             self.anchors = sorted(set(self.anchors) | p.anchors, key=lambda a: (-len(a), a))
             self.anchor_set = frozenset(self.anchors)
-            # a word start: after a non-word character (the text is scanned with a space before it)
-            self.scanner = re.compile(r"\W(?=(" + _trie(self.anchors) + "))")
             self.generation += 1
         return p
+
+    @property
+    def scanner(self) -> Optional[re.Pattern]:
+        """One regex for every anchor at a word start: after a non-word character (the text is
+        scanned with a space before it). Compiled when first needed after the anchors change."""
+        if self._scanner_generation != self.generation:
+            self._scanner = re.compile(r"\W(?=(" + _trie(self.anchors) + "))") if self.anchors else None
+            self._scanner_generation = self.generation
+        return self._scanner
 
 
 def _trie(words: list[str]) -> str:
@@ -283,7 +323,9 @@ def finditer(pattern: re.Pattern, text: str, registry: Registry = REGISTRY) -> I
     """The matches of pattern.finditer(text), trying the pattern only where its anchors start a word."""
     p = registry.plan(pattern)
     if p is None:
-        yield from pattern.finditer(text)
+        must = registry.required[id(pattern)]
+        if must is None or must in text:
+            yield from pattern.finditer(text)
         return
     idx = index(text, registry)
     if not idx.usable:

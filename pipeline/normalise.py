@@ -37,6 +37,7 @@ _DASHES = re.compile("[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uf
 _SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _TRAILING = re.compile(r"[ ]+\n")
+_ODD = re.compile("|".join(p.pattern for p in (_DASHES, _SPACES, _INVISIBLE)))
 
 
 def fix_tone_marks(text: str) -> str:
@@ -53,11 +54,13 @@ def normalise(text: str) -> tuple[str, list[str]]:
             notes.append(f"decomposed Unicode: {decomposed} combining marks composed (NFC)")
     text = nfc.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00d0", "Đ")  # Icelandic Eth, a common stand-in for Đ
-    text = _INVISIBLE.sub("", text)
-    text = _SPACES.sub(" ", text)
-    text = _DASHES.sub("-", text)
+    if _ODD.search(text):  # most texts have none of these: one scan instead of three
+        text = _INVISIBLE.sub("", text)
+        text = _SPACES.sub(" ", text)
+        text = _DASHES.sub("-", text)
     text = fix_tone_marks(text)
-    text = _TRAILING.sub("\n", text)
+    if " \n" in text:
+        text = _TRAILING.sub("\n", text)
     return text, notes
 
 

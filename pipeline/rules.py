@@ -108,8 +108,7 @@ class RuleSet:
         bits = 0
         for flag in flags:
             bits |= _FLAGS[flag]
-        try:
-            re.compile(expanded, bits)  # errors name the pattern as written
+        try:  # a bad pattern gets no lookahead, so its error names the pattern as written
             return compile_fast(expanded, bits)
         except re.error as exc:
             raise RuleError(f"{self.path.name}: {where}: bad pattern: {exc}") from None

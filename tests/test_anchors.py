@@ -50,6 +50,15 @@ def test_plans_read_the_first_word_of_a_pattern():
     assert anchors.plan(re.compile(r"(?<!\w)(?:ngày)?\s*\d")) is None  # may start with a space
 
 
+def test_a_pattern_without_anchors_skips_texts_without_its_literal():
+    assert anchors.required_literal(re.compile(r"(?m)^[ \t|]*Số\s*:?")) == "Số"
+    assert anchors.required_literal(re.compile(r"(?:ab|cd)xyz(?:q)?")) == "xyz"
+    assert anchors.required_literal(re.compile(r"(?i)Số")) is None  # case-insensitive: not a plain substring
+    pattern = re.compile(r"(?m)^[ \t|]*Số\s*:?\s*\d+")
+    assert [m.group() for m in anchors.finditer(pattern, "a\n  Số: 12\nb")] == ["  Số: 12"]
+    assert list(anchors.finditer(pattern, "a\n  số: 12")) == []
+
+
 @pytest.mark.parametrize("name,pattern", sorted(all_patterns().items()))
 def test_anchored_scan_is_the_patterns_own_scan(name, pattern):
     for text in texts():

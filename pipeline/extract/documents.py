@@ -336,7 +336,7 @@ def extract(ctx: Context) -> list[DocumentRef]:
         if lt:
             groups = {"type": None, "so": None, **m.groupdict(), "ltype": lt.group("ltype")}
             cands.append(Candidate(m.start("number"), m.end(), "document.bare_ref", groups, priority=0))
-    headers = {m.end() for m in dr.rs.compiled["document.header_ref"].finditer(text)}
+    headers = {m.end() for m in anchors.finditer(dr.rs.compiled["document.header_ref"], text)}
     found: list[DocumentRef] = []
     for c in select(cands):
         if c.rule == "document.bare_ref":
