@@ -113,6 +113,7 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
     inflight = None
     started: list = []
     work = partial(extract_rows, rules_hash=rules_hash)
+    pooled = partial(_pooled_rows, rules_hash=rules_hash)
     warmed = False
     try:
         for batch in _batches(todo(), BATCH):
@@ -126,7 +127,7 @@ def _run(db, run_id: int, inputs: list[Path], rules_hash: str, report: Callable[
             if pool is None:
                 save([work(a) for a in batch])
                 continue
-            submitted = pool.map_async(work, batch, chunksize=16)
+            submitted = (pool.map_async(pooled, batch, chunksize=16), batch)
             if inflight is not None:
                 save(_results(inflight, started))
             inflight = submitted
@@ -181,18 +182,24 @@ def extract_rows(article: Article, rules_hash: str) -> dict[str, list[tuple]]:
     return store.rows(process(article), rules_hash)
 
 
+def _pooled_rows(article: Article, rules_hash: str) -> dict[str, list[tuple]]:
+    """extract_rows in a pool's worker: without the text, which the main process holds (half the bytes back)."""
+    return store.without_text(extract_rows(article, rules_hash))
+
+
 class WorkerDied(RuntimeError):
     """A worker process ended without its results (killed from outside, often for lack of memory)."""
 
     stats: dict = {}
 
 
-def _results(pending, workers: list) -> list[dict]:
-    """A batch's results; a worker that died fails the run instead of leaving it waiting forever
-    (the pool would replace the worker but never the batch it held)."""
+def _results(inflight, workers: list) -> list[dict]:
+    """A batch's results, each with its article's text put back; a worker that died fails the run
+    instead of leaving it waiting forever (the pool would replace the worker but never the batch it held)."""
+    pending, batch = inflight
     while True:
         try:
-            return pending.get(timeout=0.5)
+            return [store.with_text(rows, article.text) for rows, article in zip(pending.get(timeout=0.5), batch)]
         except mp.TimeoutError:
             gone = [c for c in workers if c.exitcode is not None]
             if gone:

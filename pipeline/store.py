@@ -281,6 +281,22 @@ def rows(ex: Extraction, rules_hash: str) -> dict[str, list[tuple]]:
     return out
 
 
+_TEXT_AT = _ARTICLE_COLS.index("text")
+
+
+def without_text(article_rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """The rows with the article's text left out: a worker need not send back what the main process read."""
+    row = article_rows["articles"][0]
+    article_rows["articles"] = [row[:_TEXT_AT] + (None,) + row[_TEXT_AT + 1:]]
+    return article_rows
+
+
+def with_text(article_rows: dict[str, list[tuple]], text: str) -> dict[str, list[tuple]]:
+    row = article_rows["articles"][0]
+    article_rows["articles"] = [row[:_TEXT_AT] + (text,) + row[_TEXT_AT + 1:]]
+    return article_rows
+
+
 _UPSERT = {
     "articles": f"""INSERT INTO articles ({', '.join(_ARTICLE_COLS)}) VALUES ({', '.join('?' * len(_ARTICLE_COLS))})
         ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ARTICLE_COLS[1:])}""",
@@ -303,12 +319,13 @@ def save_many(db: sqlite_utils.Database, batch: list[dict[str, list[tuple]]]) ->
     """Replace each article's rows with its rows of `batch` (store.rows), then index the batch's
     text for search in one statement (call inside a transaction)."""
     conn = db.conn
+    stored = _stored(conn, [r["articles"][0][0] for r in batch])  # a new article has nothing to replace
     written: set[str] = set()
     for article_rows in batch:
         article_id = article_rows["articles"][0][0]
-        if article_id not in written:  # a changed article leaves the index as it was stored
+        if article_id in stored and article_id not in written:  # a changed article leaves the index as it was stored
             conn.execute(_FTS_FORGET, [article_id])
-        _save_rows(conn, article_rows)
+        _save_rows(conn, article_rows, replace=article_id in stored or article_id in written)
         written.add(article_id)
     ids = sorted(written)
     for i in range(0, len(ids), 500):
@@ -317,10 +334,20 @@ def save_many(db: sqlite_utils.Database, batch: list[dict[str, list[tuple]]]) ->
                          SELECT rowid, title, text FROM articles WHERE id IN ({', '.join('?' * len(chunk))})""", chunk)
 
 
-def _save_rows(conn, article_rows: dict[str, list[tuple]]) -> None:
-    """The hot path uses prepared statements directly; the shape itself is declared in the migrations."""
+def _stored(conn, ids: list[str]) -> set[str]:
+    """Which of these articles the database holds already."""
+    out: set[str] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        out.update(r[0] for r in conn.execute(f"SELECT id FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk))
+    return out
+
+
+def _save_rows(conn, article_rows: dict[str, list[tuple]], replace: bool = True) -> None:
+    """The hot path uses prepared statements directly; the shape itself is declared in the migrations.
+    replace: the article may have rows already, which go first."""
     article_id = article_rows["articles"][0][0]
-    for table in MENTION_TABLES:
+    for table in MENTION_TABLES if replace else ():
         conn.execute(f"DELETE FROM [{table}] WHERE article_id = ?", [article_id])
     for table, sql in _UPSERT.items():
         if article_rows[table]:
