@@ -47,8 +47,11 @@ def extract(inputs: list[Path], db_path: Path | str, report: Optional[Callable[[
     workers = default_workers() if workers is None else max(1, workers)
     guard = Guard()
     with guard:
-        load_all()  # a broken rule file fails here, before the database is touched
         rules_hash = rules_mod.rules_hash()
+        if not store.ran_rules(db_path, rules_hash):
+            load_all()  # a broken rule file fails here, before the database is touched
+        # (rules a finished run of this database compiled are compiled when an article needs them:
+        # an unchanged re-run never pays for it)
         db = store.connect(db_path)
         run_id = store.start_run(db, [str(p) for p in inputs], rules_hash)
         return _run(db, run_id, inputs, rules_hash, report, workers, progress, guard)
@@ -170,8 +173,11 @@ def finish(db, run_id: int, stats: dict, skipped: list, t0: float) -> dict:
 
 def warm_up() -> None:
     """Load the sentence splitter and the extractors' models (before any fork, so the workers share them)."""
+    from .extract import load_all
     from .extract import warm_up as load_models
     from .segment import segment
+
+    load_all()  # compiled already, unless a finished run of the database had these rules
 
     segment("Khởi động.")
     load_models()

@@ -369,6 +369,21 @@ def record_error(db: sqlite_utils.Database, err: IngestError, run_id: int) -> No
     )
 
 
+def ran_rules(path: Path | str, rules_hash: str) -> bool:
+    """Whether a run of the database at path finished under these rules (read only; False if there is none)."""
+    if str(path) == ":memory:" or not Path(path).is_file():
+        return False
+    try:
+        conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            return conn.execute("SELECT 1 FROM runs WHERE rules_hash = ? AND status = 'finished' LIMIT 1",
+                                [rules_hash]).fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+
+
 def start_run(db: sqlite_utils.Database, inputs: Iterable[str], rules_hash: str) -> int:
     """Record a run as `running`; runs of this host still `running` whose process is gone become `killed`."""
     with write(db):
