@@ -115,8 +115,8 @@ def count_rules() -> CountRules:
 
 @lru_cache(maxsize=1)
 def _tagger():
-    from underthesea import pos_tag
-    return pos_tag
+    from ..postag import tagger
+    return tagger()
 
 
 _quotes_of: list = [None, []]  # the last text and where its quote marks are
