@@ -211,7 +211,7 @@ def status(db: sqlite_utils.Database, article: Article, rules_hash: str) -> str:
 
 
 _ARTICLE_COLS = ("id", "source", "url", "title", "published", "published_source", "sha256", "rules_hash", "text", "loaded_at",
-                 "author", "raw_sha256")
+                 "author", "raw_sha256", "chars")
 _MENTION_COLS = ("id", "article_id", "start", "end", "raw", "rule")
 _EXTRA_COLS = {
     "document_mentions": ("document_id", "type", "type_source", "issued", "issuer"),
@@ -243,8 +243,9 @@ def _rows(mentions, extra, key=lambda m: ()) -> list[tuple]:
 def known(db: sqlite_utils.Database, article_id: str, raw_sha256: str, rules_hash: str) -> Optional[int]:
     """The stored text's length when the database holds the article from this very text (as read)
     under these rules, else None."""
-    row = db.execute("SELECT length(text) FROM articles WHERE id = ? AND raw_sha256 = ? AND rules_hash = ?",
-                     [article_id, raw_sha256, rules_hash]).fetchone()
+    # (chars saves reading the text; rows stored before it had the column count the text)
+    row = db.conn.execute("SELECT coalesce(chars, length(text)) FROM articles WHERE id = ? AND raw_sha256 = ? AND rules_hash = ?",
+                          [article_id, raw_sha256, rules_hash]).fetchone()
     return None if row is None else row[0]
 
 
@@ -260,7 +261,7 @@ def rows(ex: Extraction, rules_hash: str) -> dict[str, list[tuple]]:
     a = ex.article
     out: dict[str, list[tuple]] = {
         "articles": [(a.id, a.source, a.url, a.title, a.published, a.published_source, a.sha256, rules_hash, a.text,
-                      _now(), a.author, a.raw_sha256 or None)],
+                      _now(), a.author, a.raw_sha256 or None, len(a.text))],
     }
     documents = []
     for doc in aggregate_documents(ex.documents):

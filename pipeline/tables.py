@@ -62,6 +62,7 @@ TABLES: tuple[Table, ...] = (
         C("published_source", description="`metadata`, `warc` or the `published.*` rule"),
         C("sha256", description="of the normalised text"), C("rules_hash"), C("text"), C("loaded_at"),
         C("raw_sha256", description="of the text as read (and the normaliser's code): an unchanged re-run skips on it before normalising"),
+        C("chars", "integer", description="length of `text` in characters"),
     ), "Articles as ingested; every span of every other table points into `text`.", label="title"),
     Table("documents", "document across the corpus", (
         C("id", description="= `ref`"),
