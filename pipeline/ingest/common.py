@@ -38,7 +38,13 @@ _NORMALISER = hashlib.sha256(open(_normalise_module.__file__, "rb").read()).hexd
 
 def raw_hash(raw_text: str) -> str:
     """sha256 of the text as read, before normalising, and of the normaliser's code."""
-    return sha256(_NORMALISER + raw_text)
+    return _raw_hash_utf8(raw_text.encode("utf-8"))
+
+
+def _raw_hash_utf8(raw_utf8: bytes) -> str:
+    digest = hashlib.sha256(_NORMALISER.encode("ascii"))
+    digest.update(raw_utf8)
+    return digest.hexdigest()
 
 
 @contextmanager
@@ -206,14 +212,17 @@ def article(source: str, raw_text: str, meta: dict, fallback_id: str | None) -> 
         return
     meta, problems = _clean(source, meta)
     yield from problems
-    n = len(_SURROGATE.findall(raw_text))
-    if n:  # a crawler cut an emoji's UTF-16 pair in half: no character, and SQLite cannot store it
+    try:
+        raw_utf8 = raw_text.encode("utf-8")  # fails on a lone surrogate only
+    except UnicodeEncodeError:  # a crawler cut an emoji's UTF-16 pair in half: no character, and SQLite cannot store it
+        n = len(_SURROGATE.findall(raw_text))
         raw_text = _SURROGATE.sub("\ufffd", raw_text)
+        raw_utf8 = raw_text.encode("utf-8")
         yield IngestError(source=source, line=line, kind="unicode", level="warning",
                           message=f"{n} lone surrogate(s) in the text replaced by U+FFFD")
     url = meta.get("url") or None
     given_id = own_id or fallback_id or (url and id_from_url(url))
-    raw_sha256 = raw_hash(raw_text)
+    raw_sha256 = _raw_hash_utf8(raw_utf8)
     known = _KNOWN.get()
     # (an id from a file name that is not UTF-8 is escaped later, so it is looked up the long way)
     chars = known(str(given_id), raw_sha256) if known is not None and given_id and not _SURROGATE.search(str(given_id)) else None

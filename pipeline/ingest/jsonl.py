@@ -44,7 +44,7 @@ def _lines(path: Path, opener: Callable[[Path], BinaryIO]) -> Iterator[bytes]:
             if after_cr and chunk.startswith(b"\n"):
                 chunk = chunk[1:]
             after_cr = chunk.endswith(b"\r")
-            parts = _BREAK.split(chunk)
+            parts = chunk.split(b"\n") if b"\r" not in chunk else _BREAK.split(chunk)
             line.append(parts[0])
             if len(parts) > 1:
                 yield b"".join(line)
