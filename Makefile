@@ -13,7 +13,7 @@ SPACY ?= data/out/extract.spacy
 HTML  ?= data/out/audit
 STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: help setup extract export export-spacy show audit audit-diff audit-html test bench clean serve query search
+.PHONY: help setup extract export export-spacy show audit audit-diff audit-html test digests bench clean serve query search
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -49,6 +49,9 @@ audit-html: $(STAMP) ## the audit as review pages: HTML/index.html and one page 
 
 test: $(STAMP) ## run the test suite (rule examples, stages, CLI, audit gate)
 	$(BIN)/python -m pytest
+
+digests: $(STAMP) ## store the facts of every rule example and corpus text (tests/fixtures/facts.json) after a change meant to alter them
+	$(BIN)/python tests/digests.py
 
 bench: $(STAMP) ## time extract on N (2000; 0 = all) real articles (../shared/real) or a synthetic dump, and an unchanged re-run
 	$(BIN)/python -m pipeline bench -n $(N) --raw $(RAW)
