@@ -5,7 +5,7 @@ BIN   := $(VENV)/bin
 RAW   ?= data/raw
 DB    ?= data/out/extract.db
 OUT   ?= data/out/gold
-N     ?= 2000
+SIZES ?= 2000 10000 0
 HOST  ?= 127.0.0.1
 PORT  ?= 8001
 META  := $(basename $(DB)).metadata.json
@@ -53,8 +53,8 @@ test: $(STAMP) ## run the test suite (rule examples, stages, CLI, audit gate)
 digests: $(STAMP) ## store the facts of every rule example and corpus text (tests/fixtures/facts.json) after a change meant to alter them
 	$(BIN)/python tests/digests.py
 
-bench: $(STAMP) ## time extract on N (2000; 0 = all) real articles (../shared/real) or a synthetic dump, and an unchanged re-run
-	$(BIN)/python -m pipeline bench -n $(N) --raw $(RAW)
+bench: $(STAMP) ## time extract and an unchanged re-run on the first 2,000 and 10,000 real articles and on all (SIZES=, 0 = all), else on a synthetic dump
+	@for n in $(SIZES); do $(BIN)/python -m pipeline bench -n $$n --raw $(RAW) || exit 1; done
 
 serve: $(STAMP) ## browse DB in Datasette on 127.0.0.1:8001 (HOST=, PORT=; extracts first when DB is missing)
 	test -f $(DB) || $(MAKE) extract
