@@ -17,6 +17,7 @@ start) falls back to its own `finditer`.
 from __future__ import annotations
 
 import re
+import threading
 from itertools import chain
 from typing import Iterator, Optional
 
@@ -226,6 +227,7 @@ class Registry:
         self.plans: dict[int, tuple[re.Pattern, Optional[Plan]]] = {}
         self.anchors: list[str] = []
         self.anchor_set: frozenset[str] = frozenset()
+        self._lock = threading.Lock()
         self.required: dict[int, Optional[str]] = {}  # of the patterns without anchors
         self.generation = 0
         self._scanner: Optional[re.Pattern] = None
@@ -237,14 +239,18 @@ class Registry:
             return self.plans[id(pattern)][1]
         except KeyError:
             pass
-        p = plan(pattern)
-        self.plans[id(pattern)] = (pattern, p)  # the pattern kept alive, so that its id is not reused
-        if p is None:
-            self.required[id(pattern)] = required_literal(pattern)
-        if p is not None and not p.anchors <= set(self.anchors):
-            self.anchors = sorted(set(self.anchors) | p.anchors, key=lambda a: (-len(a), a))
-            self.anchor_set = frozenset(self.anchors)
-            self.generation += 1
+        with self._lock:  # threads of one worker (a dask worker) may meet a new pattern at once
+            if id(pattern) in self.plans:
+                return self.plans[id(pattern)][1]
+            p = plan(pattern)
+            if p is None:
+                self.required[id(pattern)] = required_literal(pattern)
+            if p is not None and not p.anchors <= self.anchor_set:
+                anchors = sorted(self.anchor_set | p.anchors, key=lambda a: (-len(a), a))
+                self.anchor_set = frozenset(anchors)
+                self.anchors = anchors
+                self.generation += 1
+            self.plans[id(pattern)] = (pattern, p)  # the pattern kept alive, so that its id is not reused
         return p
 
     @property

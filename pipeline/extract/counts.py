@@ -119,13 +119,15 @@ def _tagger():
     return tagger()
 
 
-_quotes_of: list = [None, []]  # the last text and where its quote marks are
+_quotes_of: tuple = (None, [])  # the last text and where its quote marks are
 
 
 def _quote_marks(text: str) -> list[int]:
-    if _quotes_of[0] is not text:
-        _quotes_of[:] = [text, [m.start() for m in _QUOTES.finditer(text)]]
-    return _quotes_of[1]
+    global _quotes_of
+    last = _quotes_of  # one read: another thread may replace it meanwhile
+    if last[0] is not text:
+        last = _quotes_of = (text, [m.start() for m in _QUOTES.finditer(text)])
+    return last[1]
 
 
 def _inside_quotes(text: str, start: int) -> bool:
