@@ -36,7 +36,9 @@ class DeadlineRules:
         self.not_before = re.compile(rf"(?:^|[\s,(])(?:{alt(lx['not_before'])})\s+(?:cuối\s+|giữa\s+|đầu\s+)?{day}$", re.I)
         self.strong = re.compile(rf"(?:^|[\s,(])(?P<cue>{alt(lx['strong_cues'])})\s+{day}$", re.I)
         self.weak = re.compile(rf"(?:^|[\s,(])(?P<cue>{alt(lx['weak_cues'])})\s+{day}$", re.I)
-        self.must_verb = re.compile(rf"(?:^|\s)(?:phải|cần|{alt(lx['plan_modal_words'])})\s+(?:(?:{verbs})\s+)*?(?P<verb>{verbs})\s+$", re.I)
+        self.must_verb = re.compile(rf"(?:^|\s)(?P<modal>phải|cần|{alt(lx['plan_modal_words'])})\s+(?:(?:{verbs})\s+)*?(?P<verb>{verbs})\s+$", re.I)
+        self.plan_nouns = {w.lower() for w in lx["plan_nouns"]}
+        self.clause_break = re.compile(rf"(?:^|[\s,])(?:{alt(lx['clause_breaks'])})(?=[\s,])", re.I)
         self.list_join = re.compile(r"^\s*(?:,|và|hoặc|,\s*và)\s*$")
         self.after_task = re.compile(rf"\s*,?\s*(?:(?:{modal})\s*,?\s+)*(?P<verb>{verbs}|{goals})(?!\w)", re.I)
         # "Chậm nhất ngày 15/8, các địa phương phải báo cáo": a short subject, then a modal and the verb
@@ -129,6 +131,13 @@ def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool =
     return start
 
 
+def _other_clause(dr: DeadlineRules, text: str, verb: int, cue_start: int) -> bool:
+    """The bound opens another clause than the task before it: 'và' right before its cue, or a
+    clause-opening conjunction between them (rules/deadlines.yaml clause_breaks)."""
+    return bool(_AND_CUE.search(text, max(verb, cue_start - 6), cue_start) or dr.clause_break.search(text, verb, cue_start))
+
+
+_AND_CUE = re.compile(r"(?:^|\s)và\s+$")
 _INTENT_BACK = 120
 _HEAD = 100
 _SHORT_LEAD = re.compile(r"[^.:;\n]{0,25}:")
@@ -330,6 +339,8 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
                 return None
             return "deadline.date_then_task", after.start("verb"), _task_end(dr, text, clause_end, next_start, after.start("verb"))
         verb = _verb_back(dr, text, left, cue_start)
+        if verb is not None and _other_clause(dr, text, verb, cue_start):
+            verb = None  # "bầu A và trong tháng 6 sẽ bầu B", "giải quyết ... vì trên thực tế, trong tháng 6 ..."
         if verb is not None and cue_start - verb <= _MAX_BACK:
             if within and not _intent(dr, text, sents, i, cue_start, verb) and not dr.must_verb.search(before):
                 return None  # "kim ngạch đạt 8,6 tỷ USD trong năm 2018": a record, not a target
@@ -340,6 +351,8 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
                 return "deadline.task_list", m.start(), _clause_end(text, m.start(), s.end)
         return None
     must = dr.must_verb.search(before)
+    if must and d.granularity == "day" and must.group("modal").lower() in dr.plan_nouns:
+        must = None  # "Theo kế hoạch ban hành ngày 8/10": the plan's own date, no bound without a cue
     if must:
         start = _verb_back(dr, text, left, before_lo + must.start("verb") + 1) or before_lo + must.start("verb")
         return "deadline.task_then_date", start, d.start
