@@ -131,13 +131,18 @@ def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool =
     return start
 
 
-def _other_clause(dr: DeadlineRules, text: str, verb: int, cue_start: int) -> bool:
-    """The bound opens another clause than the task before it: 'và' right before its cue, or a
-    clause-opening conjunction between them (rules/deadlines.yaml clause_breaks)."""
-    return bool(_AND_CUE.search(text, max(verb, cue_start - 6), cue_start) or dr.clause_break.search(text, verb, cue_start))
+def _other_clause(dr: DeadlineRules, text: str, verb: int, cue_start: int, date_end: int) -> bool:
+    """The bound opens another clause than the task before it: 'và' right before its cue, a
+    clause-opening conjunction between them (rules/deadlines.yaml clause_breaks), or a comma
+    before the cue and a modal right after the date ('gửi cho thành phố, trong tháng 6 sẽ có ...')."""
+    if _AND_CUE.search(text, max(verb, cue_start - 6), cue_start) or dr.clause_break.search(text, verb, cue_start):
+        return True
+    return bool(_COMMA_CUE.search(text, max(verb, cue_start - 4), cue_start) and _MODAL_NEXT.match(text, date_end))
 
 
 _AND_CUE = re.compile(r"(?:^|\s)và\s+$")
+_COMMA_CUE = re.compile(r",\s*$")
+_MODAL_NEXT = re.compile(r"\s+(?:sẽ|phải|cần|mới)(?!\w)", re.I)
 _INTENT_BACK = 120
 _HEAD = 100
 _SHORT_LEAD = re.compile(r"[^.:;\n]{0,25}:")
@@ -339,7 +344,7 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
                 return None
             return "deadline.date_then_task", after.start("verb"), _task_end(dr, text, clause_end, next_start, after.start("verb"))
         verb = _verb_back(dr, text, left, cue_start)
-        if verb is not None and _other_clause(dr, text, verb, cue_start):
+        if verb is not None and _other_clause(dr, text, verb, cue_start, d.end):
             verb = None  # "bầu A và trong tháng 6 sẽ bầu B", "giải quyết ... vì trên thực tế, trong tháng 6 ..."
         if verb is not None and cue_start - verb <= _MAX_BACK:
             if within and not _intent(dr, text, sents, i, cue_start, verb) and not dr.must_verb.search(before):
