@@ -38,6 +38,7 @@ class DeadlineRules:
         self.weak = re.compile(rf"(?:^|[\s,(])(?P<cue>{alt(lx['weak_cues'])})\s+{day}$", re.I)
         self.must_verb = re.compile(rf"(?:^|\s)(?P<modal>phải|cần|{alt(lx['plan_modal_words'])})\s+(?:(?:{verbs})\s+)*?(?P<verb>{verbs})\s+$", re.I)
         self.plan_nouns = {w.lower() for w in lx["plan_nouns"]}
+        self.nominal_before = re.compile(rf"(?:^|\s)(?:{alt(lx['nominalizers'])})\s+$", re.I)
         self.clause_break = re.compile(rf"(?:^|[\s,])(?:{alt(lx['clause_breaks'])})(?=[\s,])", re.I)
         self.list_join = re.compile(r"^\s*(?:,|và|hoặc|,\s*và)\s*$")
         self.after_task = re.compile(rf"\s*,?\s*(?:(?:{modal})\s*,?\s+)*(?P<verb>{verbs}|{goals})(?!\w)", re.I)
@@ -111,7 +112,10 @@ def _verb_back(dr: DeadlineRules, text: str, lo: int, hi: int, goal_only: bool =
     hits = list(pattern.finditer(text, lo, hi))
     if not hits:
         return None
-    start = hits[-1].start()
+    k = len(hits) - 1
+    while k > 0 and dr.nominal_before.search(text, max(lo, hits[k].start() - 20), hits[k].start()):
+        k -= 1  # "báo cáo kết quả xử lý": the verb of the noun phrase is not the task's
+    start = hits[k].start()
     if dr.past_before.search(text, max(lo, start - 12), start):
         return None
     # "đã giúp thành phố hoàn thành ...": a past marker a few words before, with no request between
