@@ -40,6 +40,7 @@ class DeadlineRules:
         self.plan_nouns = {w.lower() for w in lx["plan_nouns"]}
         self.nominal_before = re.compile(rf"(?:^|\s)(?:{alt(lx['nominalizers'])})\s+$", re.I)
         self.clause_break = re.compile(rf"(?:^|[\s,])(?:{alt(lx['clause_breaks'])})(?=[\s,])", re.I)
+        self.clause_end = re.compile(rf"{_CLAUSE_END.pattern}|,\s*(?:{alt(lx['clause_breaks'])})(?=[\s,])", re.I)
         self.list_join = re.compile(r"^\s*(?:,|và|hoặc|,\s*và)\s*$")
         self.after_task = re.compile(rf"\s*,?\s*(?:(?:{modal})\s*,?\s+)*(?P<verb>{verbs}|{goals})(?!\w)", re.I)
         # "Chậm nhất ngày 15/8, các địa phương phải báo cáo": a short subject, then a modal and the verb
@@ -85,8 +86,10 @@ _MAX_CLAUSE = 1000
 
 
 def _clause_end(text: str, pos: int, sent_end: int) -> int:
+    """Where the clause at pos ends: ';', a full stop, or a comma and a conjunction opening another
+    clause ('..., tuy nhiên xã đang chờ ...'; rules/deadlines.yaml clause_breaks)."""
     end = min(sent_end, pos + _MAX_CLAUSE)
-    m = _CLAUSE_END.search(text, pos, end)
+    m = deadline_rules().clause_end.search(text, pos, end)
     return m.start() if m else end
 
 
