@@ -63,10 +63,15 @@ class DocumentRules:
         self.type_before = rs.compile(r"(?P<type>{TYPE_WORD}|{TYPE_ABBR})(?:\s+(?:liên tịch|hợp nhất|(?i:kết luận)))?\s*(?:[Ss]ố)?\s*:?\s*$", where="type_before")
         # "UBND tỉnh ban hành Kế hoạch số ...": the issuer named as the subject, maybe with the
         # signer's name ("Thủ tướng Phạm Minh Chính đã ký Quyết định số ...")
+        # ("UBND xã A, huyện B đã ra thông báo số ...": the place after the body is not its name;
+        # "đã có văn bản số ...": the generic word for a document before the ref;
+        # "được UBND tỉnh phê duyệt tại Quyết định số ...": the body approving by that document)
         self.org_before = rs.compile(
-            r"(?:(?P<org>{ORG})(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+(?:đã\s+|vừa\s+|cũng\s+)?"
-            r"(?:ban hành|ký ban hành|ký|có|ra|gửi)\s+"
-            r"|(?:của|do)\s+(?P<org2>{ORG})\s*(?::|\s(?:tại|theo))\s*)$", where="org_before")
+            r"(?:(?P<org>{ORG})(?:\s+{FAMILY}(?:\s+[{UP_CH}][{LO_CH}]*){1,3}|,\s+(?:huyện|tỉnh|thị xã|quận|thành phố)"
+            r"(?:\s+[{UP_CH}][{LO_CH}]*){1,3})?\s+(?:đã\s+|vừa\s+|cũng\s+)?"
+            r"(?:ban hành|ký ban hành|ký|có|ra|gửi)\s+(?:văn bản\s+(?:số\s*)?)?"
+            r"|(?:của|do)\s+(?P<org2>{ORG})\s*(?::|\s(?:tại|theo))\s*"
+            r"|được\s+(?P<org3>{ORG})\s+(?:phê duyệt|chấp thuận|thông qua)\s+(?:tại|theo)\s+)$", where="org_before")
         # "Ngày 06/7/2022, Bộ Chính trị ban hành Quy định số ...": the date opening that clause
         self.date_before = rs.compile(
             r"(?<!\w)(?<![Tt]ừ )(?<![Đđ]ến )(?<![Tt]rước )(?<![Ss]au )(?<![Kk]ể từ )(?:[Nn]gày|[Vv]ào ngày)\s+\d{1,2}(?:\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{4})?"
@@ -245,7 +250,9 @@ def _attributes(dr: DocumentRules, text: str, start: int, end: int) -> dict:
     lead = text[max(0, type_start - 120):type_start]
     ob = dr.org_before.search(lead)
     if ob:
-        out["issuer"] = _clean(ob.group("org") or ob.group("org2"))
+        issuer = _clean(ob.group("org") or ob.group("org2") or ob.group("org3"))
+        if len(issuer.split()) > 1:  # a lone 'Bộ', 'Sở' ('Bộ đã có văn bản số ...') names no body
+            out["issuer"] = issuer
         if ob.group("org"):
             org_start = type_start - len(lead) + ob.start()
             before = text[max(0, org_start - 40):org_start]
