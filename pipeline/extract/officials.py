@@ -47,9 +47,10 @@ class OfficialRules:
         joiner = rules_mod.alternation(lx["org_joiners"])
         name_ahead = r"(?:{FAMILY}) [{UP_CH}]"
         no_start = rf"(?!(?:{rules_mod.alternation(lx['sentence_starters'])})(?![\w]))"
-        # abbreviations, also joined by '-' or ',' inside (NN-PTNT, TN-MT, KH,CN&MT); a dotted one (TP.) only
-        # before a province or another abbreviation, else the dot ends the sentence
-        abbr = rf"[A-ZĐ](?:[A-ZĐ&]+\d*|\d+|(?=[-,][A-ZĐ]))(?:[-,][A-ZĐ][A-ZĐ&]*)*(?:\.(?= +(?:{{PROVINCE}}|[A-ZĐ]{{2,}}|{no_start}[{{UP_CH}}][{{LO_CH}}]+ [{{UP_CH}}])(?![\w])))?"
+        # abbreviations, also joined by '-' or ',' inside (NN-PTNT, TN-MT, KH,CN&MT); a dotted one only
+        # before a province or another abbreviation (TP. Hà Nội, TP. HCM), or TP. before a two-word
+        # town (TP. Quy Nhơn); else the dot ends the sentence ('Ngân hàng BIDV. Chánh Thanh tra ...')
+        abbr = rf"[A-ZĐ](?:[A-ZĐ&]+\d*|\d+|(?=[-,][A-ZĐ]))(?:[-,][A-ZĐ][A-ZĐ&]*)*(?:\.(?= +(?:(?:{{PROVINCE}}|[A-ZĐ]{{2,}})(?![\w])|(?<=TP\. ){no_start}[{{UP_CH}}][{{LO_CH}}]+ [{{UP_CH}}])))?"
         no_title = rf"(?!(?:{title})(?![\w]))"
         no_verb = rf"(?:(?<=[Bb]an )|(?!(?:{rules_mod.alternation(lx['org_verbs_lower'])})(?![\w])))"
         numbered = rf"(?:{rules_mod.alternation(lx['numbered_units'])}) +\d+[A-Z]?"
@@ -531,7 +532,7 @@ def extract(ctx: Context) -> list[Position]:
         cut = o.cut_about.search(text, post.start, end)
         if cut:
             end = cut.start()
-        while end > post.start and text[end - 1] in " ,-–(":
+        while end > post.start and text[end - 1] in " ,-–(.":  # a dot too: "Chủ tịch UBND TP. | Huỳnh Đức Thơ"
             end -= 1
         raw = text[post.start:end]
         norm = " ".join(raw.split())
@@ -585,7 +586,7 @@ def extract(ctx: Context) -> list[Position]:
             for n in names:
                 if p.start < n.start < p.end:
                     p.end = n.start
-                    p.text = text[p.start:p.end].rstrip()
+                    p.text = text[p.start:p.end].rstrip(" .")  # 'Chủ tịch UBND TP. | Huỳnh Đức Thơ
                     p.end = p.start + len(p.text)
         posts = [p for p in posts if p.end > p.title_end - 1 and p.text]
         items = sorted(posts + names, key=lambda i: i.start)
