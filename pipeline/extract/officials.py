@@ -200,7 +200,11 @@ def _names(o: OfficialRules, text: str, posts: list[Item]) -> list[Item]:
         if inside and e <= inside.end and inside.end > inside.title_end:
             continue  # a place or company the post took as its own (TP Sầm Sơn, Đoàn Thanh niên)
         if inside and s < inside.end < e and text[inside.end] == " ":
-            # the post took a province or country the name's first syllable belongs to
+            # the post took a province or country the name's first syllable belongs to; the name itself
+            # may run on past the four words counted from there ('TP Uông Bí | Nguyễn Mạnh Hà')
+            own = o.name.match(text, inside.end + 1)
+            if own and own.end() > e:
+                e = own.end()
             rest = text[inside.end + 1:e]
             if len(rest.split()) >= 2:
                 found[inside.end + 1] = Item("name", inside.end + 1, e, rest)
