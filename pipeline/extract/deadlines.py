@@ -371,6 +371,8 @@ def _one(dr: DeadlineRules, text: str, sents, i: int, d: DateValue, prev_end: in
     if weak:
         cue_start = before_lo + weak.start("cue")
         verb = _verb_back(dr, text, left, cue_start, goal_only=True)
+        if verb is not None and _other_clause(dr, text, verb, cue_start, d.end):
+            verb = None  # "hoàn thành sớm nhất có thể thay vì mục tiêu đến năm 2020"
         if verb is not None and cue_start - verb <= 100:
             if not _intent(dr, text, sents, i, cue_start, verb):
                 return None
