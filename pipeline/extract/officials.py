@@ -41,6 +41,7 @@ class OfficialRules:
         })
         self.rs = rs
         title = rules_mod.cased_alternation(lx["titles"])
+        self.title_prefixes = {" ".join(t.lower().split()[:k]) for t in lx["titles"] for k in range(2, len(t.split()) + 1)}
         self.title_alt = title
         ow = rules_mod.alternation(lx["org_words"])
         org_word = "(?i:" + ow + ")"
@@ -574,7 +575,8 @@ def extract(ctx: Context) -> list[Position]:
                                               and o.lower_prefix.search(text, max(0, p.start - 12), p.start))]
     by_start = {n.start: n for n in all_names}
     _loose_names(o, text, all_posts, by_start)
-    all_names = list(by_start.values())
+    # 'Trưởng Công | an huyện', 'Tổng Giám | đốc': the first words of a title are no name
+    all_names = [n for n in by_start.values() if n.text.lower() not in o.title_prefixes]
     post_starts = [p.start for p in all_posts]
     name_starts = sorted(n.start for n in all_names)
     names_by_start = {n.start: n for n in all_names}
