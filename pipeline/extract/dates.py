@@ -118,6 +118,16 @@ def build(dr: DateRules, rule: str, g: dict, text: str, end: int) -> Optional[tu
     return None
 
 
+_BARE_NUMERIC = ("date.month_year_bare", "date.dm_numeric_bare", "date.dmy_numeric")
+
+
+def _after_document_type(text: str, start: int) -> bool:
+    """A number right after a document's type word ('Thông tư', 'Quyết định số') is the document's."""
+    from .documents import document_rules  # documents read dates (issue dates): imported when used
+
+    return bool(document_rules().type_before.search(text, max(0, start - 40), start))
+
+
 def candidates(ctx: Context, unit_check=None) -> list[Candidate]:
     dr = date_rules()
     text = ctx.text
@@ -128,6 +138,8 @@ def candidates(ctx: Context, unit_check=None) -> list[Candidate]:
                 continue
             if unit_check and rule in ("date.dm_numeric_bare", "date.year_bare") and unit_check(text, m.end()):
                 continue  # "9/10 xã", "2000 đại biểu": a fraction or a count, not a date
+            if rule in _BARE_NUMERIC and _after_document_type(text, m.start()):
+                continue  # "Thông tư 06/2016", "Quyết định số 367/1996": a document's number, not a date
             out.append(Candidate(m.start(), m.end(), rule, m.groupdict(), priority=prio))
     return select(out)
 
